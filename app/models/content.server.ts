@@ -1,0 +1,142 @@
+/**
+ * Writes an ImportSet (parsed, validated lesson files) into the database: course → lessons →
+ * readings → revisions → passages. Re-importing an unchanged file changes nothing; a changed file
+ * becomes a new revision whose passages keep their keys where the text survived (app/content/keys.ts).
+ */
+import type { Db } from "~/db/client.server.ts";
+import type { ImportSet, ResolvedReading } from "~/content/import-set.ts";
+import { assignKeys } from "~/content/keys.ts";
+
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export interface ReadingImportResult {
+  sourceName: string;
+  day: number;
+  reading: string;
+  status: "created" | "revised" | "unchanged";
+  revision: number;
+  passages: number;
+  matched: Record<"new" | "exact" | "moved" | "edited", number>;
+}
+
+export interface ImportResult {
+  courseSlug: string;
+  courseCreated: boolean;
+  readings: ReadingImportResult[];
+}
+
+export class ImportRefused extends Error {}
+
+export interface ImportOptions {
+  /** Owner given to a course this import creates. */
+  ownerId?: string | null;
+  /** When set, the import is refused unless this user owns the course (uploads from the admin page). */
+  actingUserId?: string;
+}
+
+export async function importContent(db: Db, set: ImportSet, options: ImportOptions = {}): Promise<ImportResult> {
+  return db.$transaction((tx) => importContentTx(tx, set, options), { timeout: 120_000, maxWait: 30_000 });
+}
+
+export async function importContentTx(tx: Tx, set: ImportSet, options: ImportOptions = {}): Promise<ImportResult> {
+  const existing = await tx.course.findUnique({ where: { slug: set.course.slug } });
+  if (existing && options.actingUserId !== undefined && existing.ownerId !== options.actingUserId) {
+    throw new ImportRefused(`Only the owner of "${existing.title}" can import lessons into it.`);
+  }
+  if (existing) {
+    const beyond = await tx.lesson.findFirst({
+      where: { courseId: existing.id, day: { gt: set.course.dayCount } },
+      select: { day: true },
+    });
+    if (beyond) {
+      throw new ImportRefused(
+        `The course already has Day ${beyond.day}, so it cannot be shortened to ${set.course.dayCount} days.`,
+      );
+    }
+  }
+  const course = existing
+    ? await tx.course.update({
+        where: { id: existing.id },
+        data: {
+          title: set.course.title,
+          dayCount: set.course.dayCount,
+          ...(set.course.description !== null ? { description: set.course.description } : {}),
+        },
+      })
+    : await tx.course.create({
+        data: {
+          slug: set.course.slug,
+          title: set.course.title,
+          dayCount: set.course.dayCount,
+          description: set.course.description ?? "",
+          ownerId: options.ownerId ?? options.actingUserId ?? null,
+        },
+      });
+
+  const results: ReadingImportResult[] = [];
+  const lessonIds = new Map<number, string>();
+  for (const reading of set.readings) {
+    let lessonId = lessonIds.get(reading.day);
+    if (!lessonId) {
+      const lesson = await tx.lesson.upsert({
+        where: { courseId_day: { courseId: course.id, day: reading.day } },
+        create: { courseId: course.id, day: reading.day, title: reading.lessonTitle },
+        update: { title: reading.lessonTitle },
+      });
+      lessonId = lesson.id;
+      lessonIds.set(reading.day, lessonId);
+    }
+    results.push(await importReading(tx, lessonId, reading));
+  }
+  return { courseSlug: course.slug, courseCreated: !existing, readings: results };
+}
+
+const READING_POSITION = { lesson: 0, summary: 1, other: 2 } as const;
+
+async function importReading(tx: Tx, lessonId: string, source: ResolvedReading): Promise<ReadingImportResult> {
+  const reading =
+    (await tx.reading.findUnique({
+      where: { lessonId_slug: { lessonId, slug: source.readingSlug } },
+      include: {
+        currentRevision: { include: { passages: { orderBy: { position: "asc" }, select: { key: true, kind: true, text: true } } } },
+      },
+    })) ??
+    (await tx.reading.create({
+      data: {
+        lessonId,
+        slug: source.readingSlug,
+        kind: source.kind,
+        title: source.readingTitle,
+        position: READING_POSITION[source.kind],
+      },
+      include: { currentRevision: { include: { passages: true } } },
+    }));
+  const current = reading.currentRevision;
+  const base = { sourceName: source.sourceName, day: source.day, reading: source.readingSlug };
+  const matched = { new: 0, exact: 0, moved: 0, edited: 0 };
+
+  if (current && current.checksum === source.checksum) {
+    if (reading.title !== source.readingTitle) {
+      await tx.reading.update({ where: { id: reading.id }, data: { title: source.readingTitle } });
+    }
+    return { ...base, status: "unchanged", revision: current.number, passages: current.passages.length, matched };
+  }
+
+  const keys = assignKeys(current ? current.passages : null, source.passages);
+  const number = (current?.number ?? 0) + 1;
+  const revision = await tx.readingRevision.create({
+    data: { readingId: reading.id, number, checksum: source.checksum, sourceName: source.fileName, format: source.format },
+  });
+  await tx.passage.createMany({
+    data: source.passages.map((passage, position) => {
+      const { key, matchedBy } = keys[position]!;
+      matched[matchedBy] += 1;
+      return { revisionId: revision.id, key, position, kind: passage.kind, text: passage.text, matchedBy };
+    }),
+  });
+  await tx.reading.update({
+    where: { id: reading.id },
+    data: { currentRevisionId: revision.id, title: source.readingTitle, kind: source.kind },
+  });
+  return { ...base, status: current ? "revised" : "created", revision: number, passages: source.passages.length, matched };
+}

@@ -1,0 +1,30 @@
+import type { Db } from "~/db/client.server.ts";
+import { loadImportSet } from "~/content/load.server.ts";
+import { hashPassword } from "./password.server.ts";
+import { importContentTx } from "./content.server.ts";
+
+export const DEMO_PASSWORD = "marginalia-demo";
+export const DEMO_ACCOUNTS = {
+  moderator: { email: "moderator@example.org", displayName: "Mira (moderator)" },
+  member: { email: "member@example.org", displayName: "Sam (member)" },
+} as const;
+
+/**
+ * Creates the demo course and the two demo accounts, in one transaction, only when the database
+ * holds no user and no course: seeding never runs twice and never touches a database in use.
+ */
+export async function seedDemoIfEmpty(db: Db, demoCourseDir: string): Promise<boolean> {
+  const [users, courses] = await Promise.all([db.user.count(), db.course.count()]);
+  if (users > 0 || courses > 0) return false;
+  const set = await loadImportSet([demoCourseDir]);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.$transaction(
+    async (tx) => {
+      const moderator = await tx.user.create({ data: { ...DEMO_ACCOUNTS.moderator, passwordHash } });
+      await tx.user.create({ data: { ...DEMO_ACCOUNTS.member, passwordHash } });
+      await importContentTx(tx, set, { ownerId: moderator.id });
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+  return true;
+}

@@ -1,0 +1,95 @@
+import type { z } from "zod";
+import type { Db } from "~/db/client.server.ts";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server.ts";
+import type { changePasswordSchema, logInSchema, signUpSchema } from "./user-rules.ts";
+import { hitRateLimit, peekRateLimit, clearRateLimit, type RateLimitRule } from "./rate-limit.server.ts";
+
+export async function findUserByEmail(db: Db, address: string) {
+  return db.user.findUnique({ where: { email: address.trim().toLowerCase() } });
+}
+
+export async function getUser(db: Db, id: string) {
+  return db.user.findUnique({ where: { id }, select: { id: true, email: true, displayName: true, createdAt: true } });
+}
+
+export type SignUpResult = { ok: true; userId: string } | { ok: false; field: "email"; message: string };
+
+export async function createUser(db: Db, input: z.output<typeof signUpSchema>): Promise<SignUpResult> {
+  if (await findUserByEmail(db, input.email)) {
+    return { ok: false, field: "email", message: "An account with this email already exists. Log in instead?" };
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await db.user.create({
+      data: { email: input.email, displayName: input.displayName, passwordHash },
+    });
+    return { ok: true, userId: user.id };
+  } catch (error) {
+    // Two sign-ups with one address at the same moment: the unique index decides.
+    if ((error as { code?: string }).code === "P2002") {
+      return { ok: false, field: "email", message: "An account with this email already exists. Log in instead?" };
+    }
+    throw error;
+  }
+}
+
+export const LOGIN_LIMITS = {
+  perAccount: { limit: 8, windowMs: 15 * 60 * 1000 } satisfies RateLimitRule,
+  perAddress: { limit: 40, windowMs: 15 * 60 * 1000 } satisfies RateLimitRule,
+};
+
+export type LogInResult =
+  | { ok: true; userId: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate-limited"; retryAfterMs: number };
+
+/**
+ * Checks credentials with the login rate limit: failures count per account, every attempt counts per
+ * client address. Unknown accounts and wrong passwords take the same time and give the same answer.
+ */
+export async function logIn(
+  db: Db,
+  input: z.output<typeof logInSchema>,
+  clientAddress: string,
+  limits = LOGIN_LIMITS,
+): Promise<LogInResult> {
+  const accountKey = `login:account:${input.email}`;
+  const addressKey = `login:address:${clientAddress}`;
+  const [account, address] = await Promise.all([
+    peekRateLimit(db, accountKey, limits.perAccount),
+    peekRateLimit(db, addressKey, limits.perAddress),
+  ]);
+  if (!account.allowed || !address.allowed) {
+    return { ok: false, reason: "rate-limited", retryAfterMs: Math.max(account.retryAfterMs, address.retryAfterMs) };
+  }
+  await hitRateLimit(db, addressKey, limits.perAddress);
+  const user = await findUserByEmail(db, input.email);
+  const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  if (!user || !valid) {
+    await hitRateLimit(db, accountKey, limits.perAccount);
+    return { ok: false, reason: "invalid" };
+  }
+  await clearRateLimit(db, accountKey);
+  return { ok: true, userId: user.id };
+}
+
+export type ChangePasswordResult = { ok: true } | { ok: false; field: "currentPassword"; message: string };
+
+export async function changePassword(
+  db: Db,
+  userId: string,
+  input: z.output<typeof changePasswordSchema>,
+): Promise<ChangePasswordResult> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    return { ok: false, field: "currentPassword", message: "That is not your current password." };
+  }
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  return { ok: true };
+}
+
+export async function updateDisplayName(db: Db, userId: string, displayName: string) {
+  await db.user.update({ where: { id: userId }, data: { displayName } });
+}
+
+export { changePasswordSchema, displayNameSchema, logInSchema, PASSWORD_MIN, signUpSchema } from "./user-rules.ts";

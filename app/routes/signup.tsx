@@ -1,0 +1,70 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Field, FormError, SubmitButton } from "~/components/form.tsx";
+import { createSession, sessionCookie } from "~/models/session.server.ts";
+import { createUser } from "~/models/user.server.ts";
+import { PASSWORD_MIN, signUpSchema } from "~/models/user-rules.ts";
+import { requireAnonymous, safeRedirect } from "~/utils/auth.server.ts";
+import { fieldErrors, formValues } from "~/utils/forms.ts";
+
+export const meta: MetaFunction = () => [{ title: "Sign up · Marginalia" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  requireAnonymous(context);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireAnonymous(context);
+  const values = formValues(await request.formData());
+  const parsed = signUpSchema.safeParse(values);
+  const echo = { email: values.email ?? "", displayName: values.displayName ?? "" };
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });
+  const result = await createUser(context.db, parsed.data);
+  if (!result.ok) return data({ errors: { [result.field]: result.message }, values: echo }, { status: 400 });
+  const { token, session } = await createSession(context.db, result.userId);
+  return redirect(safeRedirect(values.redirectTo), {
+    headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
+  });
+}
+
+export default function SignUp() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors: Record<string, string | undefined> = actionData?.errors ?? {};
+  const redirectTo = params.get("redirectTo") ?? "/";
+  return (
+    <section className="page narrow">
+      <h1>Create your account</h1>
+      <Form method="post" noValidate className="stack">
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <FormError message={errors.form} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={actionData?.values.email} error={errors.email} />
+        <Field
+          label="Display name"
+          name="displayName"
+          autoComplete="nickname"
+          required
+          maxLength={60}
+          hint="The name other members of your reading groups see."
+          defaultValue={actionData?.values.displayName}
+          error={errors.displayName}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN}
+          hint={`At least ${PASSWORD_MIN} characters.`}
+          error={errors.password}
+        />
+        <SubmitButton busyLabel="Creating your account…">Sign up</SubmitButton>
+      </Form>
+      <p>
+        Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`}>Log in</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Db } from "~/db/client.server.ts";
+import type { RealtimeControl } from "~/realtime/socket.server.ts";
+import type { Logger } from "./logger.server.ts";
+import type { RequestAuth } from "./http-guards.server.ts";
+
+/** What server.ts hands every loader and action. */
+export interface AppContext {
+  db: Db;
+  /** The signed-in user and session, validated once per request by server.ts. */
+  auth: RequestAuth | null;
+  realtime: RealtimeControl;
+  cookieSecure: boolean;
+  clientAddress: string;
+  logger: Logger;
+}
+
+declare module "@remix-run/server-runtime" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends AppContext {}
+}

@@ -1,0 +1,176 @@
+/**
+ * Marginalia's one HTTP server: Remix (Vite middleware in development, the production build
+ * otherwise) and Socket.IO on the same port. `createAppServer` is the factory the tests use
+ * (port 0); running this file starts the app and stops it gracefully on SIGTERM/SIGINT.
+ */
+import { existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { Server as SocketServer } from "socket.io";
+import type { ViteDevServer } from "vite";
+import { parseEnv, EnvError, type AppEnv } from "./app/env.server.ts";
+import { prepareDatabase } from "./app/db/prepare.server.ts";
+import type { Database } from "./app/db/client.server.ts";
+import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
+import { createLogger, type Logger } from "./app/server/logger.server.ts";
+import { bodyLimitGuard, csrfGuard, sessionGuard, DEFAULT_BODY_LIMIT, type RequestAuth } from "./app/server/http-guards.server.ts";
+import { createRealtime, type RealtimeServer } from "./app/realtime/socket.server.ts";
+import { attachRedisAdapter } from "./app/realtime/redis.server.ts";
+import type { AppContext } from "./app/server/context.server.ts";
+
+const rootDir = import.meta.dirname;
+const UPLOAD_BODY_LIMIT = 12 * 1024 * 1024;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface AppServer {
+  url: string;
+  port: number;
+  env: AppEnv;
+  database: Database;
+  io: RealtimeServer;
+  close(): Promise<void>;
+}
+
+export interface CreateAppServerOptions {
+  env: AppEnv;
+  logger?: Logger;
+  /** Serve the production build even when NODE_ENV is not production (tests, benchmarks). */
+  mode?: "production" | "development";
+}
+
+export async function createAppServer({ env, logger = createLogger(env.logLevel), mode }: CreateAppServerOptions): Promise<AppServer> {
+  const production = (mode ?? (env.nodeEnv === "production" ? "production" : "development")) === "production";
+  const database = await prepareDatabase(env.database, {
+    rootDir,
+    logger,
+    seed: env.seedDemo ? (db) => seedDemoIfEmpty(db, path.join(rootDir, "prisma", "demo-course")) : undefined,
+  });
+  const { db } = database;
+
+  const app = express();
+  app.disable("x-powered-by");
+  if (env.trustProxy) app.set("trust proxy", true);
+  const httpServer = http.createServer(app);
+  const io: RealtimeServer = new SocketServer(httpServer, {
+    maxHttpBufferSize: 64 * 1024,
+    serveClient: false,
+  });
+  const closeRedis = env.redisUrl ? await attachRedisAdapter(io, env.redisUrl, logger) : async () => {};
+  const realtime = createRealtime(io, { db, logger, publicOrigin: env.publicOrigin, trustProxy: env.trustProxy });
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await db.$queryRawUnsafe("SELECT 1");
+      res.json({ ok: true });
+    } catch {
+      res.status(503).json({ ok: false });
+    }
+  });
+
+  let vite: ViteDevServer | undefined;
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (production) {
+    const buildFile = path.join(rootDir, "build", "server", "index.js");
+    if (!existsSync(buildFile)) throw new Error("No production build found: run `npm run build` first.");
+    build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
+    // Hashed file names never change content: cache them for a year.
+    app.use("/assets", express.static(path.join(rootDir, "build", "client", "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(rootDir, "build", "client"), { maxAge: "1h" }));
+  } else {
+    const { createServer } = await import("vite");
+    vite = await createServer({ server: { middlewareMode: true, hmr: { server: httpServer } }, appType: "custom" });
+    app.use(vite.middlewares);
+    const devServer = vite;
+    build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  }
+
+  app.use(bodyLimitGuard((requestPath) => (requestPath.endsWith("/import") ? UPLOAD_BODY_LIMIT : DEFAULT_BODY_LIMIT)));
+  app.use(csrfGuard(env.publicOrigin));
+  app.use(sessionGuard(db, env.cookieSecure));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: production ? "production" : "development",
+      getLoadContext: (req, res) => ({
+        db,
+        auth: (res.locals.auth as RequestAuth | null) ?? null,
+        realtime,
+        cookieSecure: env.cookieSecure,
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        logger,
+      }) satisfies AppContext,
+    }),
+  );
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error("request failed", error);
+    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.port, env.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const displayHost = env.host === "0.0.0.0" || env.host === "::" ? "localhost" : env.host;
+  const url = `http://${displayHost.includes(":") ? `[${displayHost}]` : displayHost}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish, then close sockets and the database.
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      const timer = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await drained;
+      clearTimeout(timer);
+      await vite?.close();
+      await closeRedis();
+      await database.close();
+    })();
+    return closing;
+  };
+
+  return { url, port, env, database, io, close };
+}
+
+async function main() {
+  let env: AppEnv;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(env.logLevel);
+  const server = await createAppServer({ env, logger });
+  logger.info(`Marginalia is ready at ${server.url} (${env.database.provider}${env.redisUrl ? " + redis" : ""}, ${env.nodeEnv})`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      logger.info(`${signal}: shutting down`);
+      server.close().then(
+        () => process.exit(0),
+        (error) => {
+          logger.error("shutdown failed", error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((error) => {
+    console.error(`Marginalia failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
