@@ -41,9 +41,11 @@ export interface CreateAppServerOptions {
   logger?: Logger;
   /** Serve the production build even when NODE_ENV is not production (tests, benchmarks). */
   mode?: "production" | "development";
+  /** Mounts extra Express handlers before Remix (benchmark baselines). */
+  beforeRemix?: (app: express.Express) => void;
 }
 
-export async function createAppServer({ env, logger = createLogger(env.logLevel), mode }: CreateAppServerOptions): Promise<AppServer> {
+export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix }: CreateAppServerOptions): Promise<AppServer> {
   const production = (mode ?? (env.nodeEnv === "production" ? "production" : "development")) === "production";
   const database = await prepareDatabase(env.database, {
     rootDir,
@@ -89,6 +91,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
 
+  beforeRemix?.(app);
   app.use(bodyLimitGuard((requestPath) => (requestPath.endsWith("/import") ? UPLOAD_BODY_LIMIT : DEFAULT_BODY_LIMIT)));
   app.use(csrfGuard(env.publicOrigin));
   app.use(sessionGuard(db, env.cookieSecure));

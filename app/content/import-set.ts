@@ -107,18 +107,22 @@ function where(claimed: Claim<unknown>): string {
   return claimed.line === null ? claimed.file : `${claimed.file}:${claimed.line}`;
 }
 
-/** The first claim's value; every later claim that differs is an error reported where it was made. */
-function agreedValue<T extends string | number>(claims: Claim<T>[], label: string, errors: ContentError[]): T | undefined {
+/** Every claim that differs from the first is an error, reported where that claim was made. */
+function reportDisagreements<T extends string | number>(claims: Claim<T>[], label: string, errors: ContentError[]): void {
   const [first, ...rest] = claims;
-  if (!first) return undefined;
   for (const other of rest) {
-    if (other.value !== first.value) {
+    if (first && other.value !== first.value) {
       errors.push(
         contentError(other.file, other.line, `${label} ${show(other.value)} disagrees with ${show(first.value)} given in ${where(first)}`),
       );
     }
   }
-  return first.value;
+}
+
+/** The first claim's value, after reporting every claim that disagrees with it. */
+function agreedValue<T extends string | number>(claims: Claim<T>[], label: string, errors: ContentError[]): T | undefined {
+  reportDisagreements(claims, label, errors);
+  return claims[0]?.value;
 }
 
 function show(value: string | number): string {
@@ -146,10 +150,11 @@ export function resolveImportSet(readings: readonly ParsedReading[], manifest: M
     kind: place.kind,
     readingSlug: place.readingSlug,
     readingTitle: place.readingTitle,
+    // Always set: a day without a lesson title was reported above.
     lessonTitle: lessonTitles.get(place.day) ?? "",
     passages: place.reading.passages,
   }));
-  resolved.sort((a, b) => a.day - b.day || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.readingSlug.localeCompare(b.readingSlug));
+  resolved.sort((a, b) => a.day - b.day || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareCodeUnits(a.readingSlug, b.readingSlug));
   return ok({ course, readings: resolved });
 }
 
@@ -196,17 +201,23 @@ function placeReading(
   const file = reading.sourceName;
   const fromEntry = <T>(value: T | undefined) => (entry && manifest ? claim(value, manifest.sourceName, entry.line) : []);
 
-  const dayClaims = [...fromEntry(entry?.day), ...claim(reading.day, file, reading.statedAt.day)];
-  const day = agreedValue(dayClaims, "day", errors);
-  if (day === undefined) {
+  // Disagreements are reported at the file; the file's own statement places it, so that a stale
+  // manifest entry does not also leave the file's real day looking empty.
+  const fileDay = claim(reading.day, file, reading.statedAt.day);
+  const entryDay = fromEntry(entry?.day);
+  reportDisagreements([...entryDay, ...fileDay], "day", errors);
+  const dayClaim = fileDay[0] ?? entryDay[0];
+  const day = dayClaim?.value;
+  if (!dayClaim) {
     errors.push(contentError(file, null, "no day: give `day:` in front matter, or list the file in a manifest with its day"));
-  } else if (course && day > course.dayCount) {
-    const stated = dayClaims[0] as Claim<number>;
-    errors.push(contentError(stated.file, stated.line, `day ${day} is beyond the course's ${course.dayCount} days`));
+  } else if (course && dayClaim.value > course.dayCount) {
+    errors.push(contentError(dayClaim.file, dayClaim.line, `day ${dayClaim.value} is beyond the course's ${course.dayCount} days`));
   }
 
-  const statedKind = reading.statedAt.kind === undefined ? undefined : reading.kind;
-  const kind = agreedValue([...fromEntry(entry?.kind), ...claim(statedKind, file, reading.statedAt.kind)], "kind", errors) ?? reading.kind;
+  const fileKind = claim(reading.statedAt.kind === undefined ? undefined : reading.kind, file, reading.statedAt.kind);
+  const entryKind = fromEntry(entry?.kind);
+  reportDisagreements([...entryKind, ...fileKind], "kind", errors);
+  const kind = (fileKind[0] ?? entryKind[0])?.value ?? reading.kind;
 
   const readingTitle = reading.readingTitle ?? entry?.title ?? DEFAULT_READING_TITLES[kind];
   if (readingTitle === null) {
@@ -260,6 +271,11 @@ function duplicateReadings(placed: readonly PlacedReading[]): ContentError[] {
       ),
     ),
   );
+}
+
+/** Locale-independent order, so that two machines import in the same order. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {

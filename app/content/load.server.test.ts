@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ContentImportError, formatContentError } from "./errors.ts";
@@ -7,7 +7,7 @@ import { loadImportSet, parseImportBuffers } from "./load.server.ts";
 import { MAX_FILE_BYTES } from "./parse.ts";
 import { BAD_FIXTURES, COURSE_FIXTURES, lines, tempDir } from "./test-support.ts";
 
-/** A copy of the fixture course in a fresh folder, with `changes` written over it (null deletes nothing, just adds). */
+/** A copy of the fixture course in a fresh folder, with `changes` (file name → text) written into it. */
 function courseCopy(changes: Record<string, string> = {}): string {
   const dir = tempDir();
   cpSync(COURSE_FIXTURES, dir, { recursive: true });
@@ -97,6 +97,11 @@ describe("loadImportSet: all or nothing", () => {
   it("refuses an empty folder", async () => {
     const error = await refusal(loadImportSet([tempDir()]));
     expect(error.errors[0]?.reason).toContain("no content files");
+  });
+
+  it("refuses a missing explicit manifest", async () => {
+    const error = await refusal(loadImportSet([COURSE_FIXTURES], { manifestPath: path.join(tempDir(), "manifest.yaml") }));
+    expect(error.errors).toEqual([{ file: expect.stringContaining("manifest.yaml"), line: null, reason: "cannot be read: ENOENT" }]);
   });
 
   it("refuses two folders that each bring a manifest", async () => {
@@ -199,7 +204,6 @@ describe("parseImportBuffers", () => {
   });
 
   it("places a folder-less upload's files by their bare names", () => {
-    mkdirSync(tempDir(), { recursive: true });
     const set = parseImportBuffers([textFile("uploads/b.txt", lines("Notes", "- one"))], `${MANIFEST}readings:\n  - file: b.txt\n    day: 1\n    lessonTitle: Mixing\n`);
     expect(set.readings[0]).toMatchObject({ sourceName: "uploads/b.txt", fileName: "b.txt", day: 1, kind: "summary", lessonTitle: "Mixing" });
   });

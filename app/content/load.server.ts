@@ -76,23 +76,26 @@ function chooseManifest(explicit: string | undefined, gathered: Gathered): strin
 async function readSources(files: readonly string[], errors: ContentError[]): Promise<SourceFile[]> {
   const sources: SourceFile[] = [];
   for (const file of files) {
-    const size = (await stat(file)).size;
-    if (size > MAX_FILE_BYTES) errors.push(contentError(file, null, tooLargeReason(size)));
-    else sources.push({ name: file, data: await readFile(file) });
+    const data = await readWithinLimit(file, errors);
+    if (data) sources.push({ name: file, data });
   }
   return sources;
 }
 
+async function readWithinLimit(file: string, errors: ContentError[]): Promise<Buffer | null> {
+  try {
+    const { size } = await stat(file);
+    if (size <= MAX_FILE_BYTES) return await readFile(file);
+    errors.push(contentError(file, null, tooLargeReason(size)));
+  } catch (error) {
+    errors.push(contentError(file, null, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
+  }
+  return null;
+}
+
 async function readManifest(manifestPath: string, errors: ContentError[]): Promise<string | undefined> {
-  const data = await readFile(manifestPath).catch(() => null);
-  if (!data) {
-    errors.push(contentError(manifestPath, null, "the manifest cannot be read (no such file?)"));
-    return undefined;
-  }
-  if (data.byteLength > MAX_FILE_BYTES) {
-    errors.push(contentError(manifestPath, null, tooLargeReason(data.byteLength)));
-    return undefined;
-  }
+  const data = await readWithinLimit(manifestPath, errors);
+  if (!data) return undefined;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(data);
   } catch {

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { createSession, sessionCookie } from "~/models/session.server.ts";
@@ -8,6 +8,12 @@ import { requireAnonymous, safeRedirect } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Marginalia" }];
+
+// Document responses only carry an action's headers when the route passes them on (Retry-After).
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireAnonymous(context);

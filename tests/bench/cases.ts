@@ -1,0 +1,161 @@
+/**
+ * The benchmark's cases, run in this order by tests/bench/run.ts into one table. A later issue adds
+ * its case here: `{ name, baseline?, setup?, run }`. `baseline` names an earlier case measured in
+ * the same run (the static file for HTTP pages; a bare Socket.IO broadcast for socket cases), and
+ * the table shows this case's rate as a ratio of it.
+ */
+import autocannon from "autocannon";
+import { TestClient, uniqueEmail } from "../support/client.ts";
+
+export interface BenchContext {
+  /** The server's base URL, e.g. http://127.0.0.1:43121. */
+  baseUrl: string;
+  /** Seconds of measured load per case (BENCH_DURATION, default 5). */
+  durationSeconds: number;
+  /** Seconds of unmeasured warm-up load before each case (BENCH_WARMUP, default 1). */
+  warmupSeconds: number;
+  /** Concurrent connections for HTTP cases (BENCH_CONNECTIONS, default 10). */
+  connections: number;
+  /** Writes a file the server serves as a static baseline; returns its path on the server. */
+  writeStatic(fileName: string, content: string | Uint8Array): string;
+  /** A cookie header for one signed-up user (created on first use, shared by later cases). */
+  signedInCookie(): Promise<string>;
+  /** A progress line on the console. */
+  log(message: string): void;
+}
+
+export interface CaseResult {
+  /** What `rate` counts: HTTP requests or socket messages. */
+  unit: "req/s" | "msg/s";
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Requests sent or messages delivered over the measured window. */
+  total: number;
+  /** Problems seen under load (non-2xx answers, socket errors, timeouts); empty when clean. */
+  problems: string[];
+}
+
+export interface BenchCase<State = unknown> {
+  name: string;
+  /** The name of an earlier case to compare throughput with. */
+  baseline?: string;
+  /** Unmeasured preparation: create users, fetch pages, write static files. */
+  setup?(ctx: BenchContext): Promise<State>;
+  /** The measured load; the server's CPU and memory are recorded around this call only. */
+  run(ctx: BenchContext, state: State): Promise<CaseResult>;
+}
+
+/** Keeps each case's own state type while letting the registry hold them all. */
+export function defineCase<State>(benchCase: BenchCase<State>): BenchCase<unknown> {
+  return benchCase as BenchCase<unknown>;
+}
+
+export interface HttpTarget {
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/** Fetches a page once (outside the measurement) and checks it is the page we mean to load. */
+export async function checkPage(ctx: BenchContext, target: HttpTarget, mustContain: string): Promise<string> {
+  const response = await fetch(new URL(target.path, ctx.baseUrl), { headers: target.headers, redirect: "manual" });
+  const body = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`GET ${target.path} answered ${response.status} (expected 200)${response.headers.get("location") ? ` → ${response.headers.get("location")}` : ""}`);
+  }
+  if (!body.includes(mustContain)) throw new Error(`GET ${target.path} did not contain ${JSON.stringify(mustContain)}`);
+  return body;
+}
+
+/** autocannon against one URL: warm-up (unmeasured, inside setup) is separate from the measured run. */
+export async function loadHttp(ctx: BenchContext, target: HttpTarget, seconds = ctx.durationSeconds): Promise<CaseResult> {
+  const result = await autocannon({
+    url: new URL(target.path, ctx.baseUrl).toString(),
+    connections: ctx.connections,
+    duration: seconds,
+    timeout: 10,
+    headers: target.headers,
+  });
+  const problems: string[] = [];
+  if (result.non2xx > 0) {
+    const codes = Object.entries(result.statusCodeStats)
+      .filter(([code]) => !code.startsWith("2"))
+      .map(([code, { count }]) => `${count}×${code}`);
+    problems.push(`${result.non2xx} non-2xx (${codes.join(", ")})`);
+  }
+  if (result.errors > 0) problems.push(`${result.errors} errors`);
+  if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
+  if (result.latency.totalCount === 0) problems.push("no responses");
+  return {
+    unit: "req/s",
+    rate: result.duration > 0 ? result.latency.totalCount / result.duration : 0,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: result.latency.totalCount,
+    problems,
+  };
+}
+
+/** The usual HTTP case: check the page once, warm up, then measure. */
+function pageCase(options: {
+  name: string;
+  baseline?: string;
+  mustContain: string;
+  target(ctx: BenchContext): Promise<HttpTarget>;
+}): BenchCase<unknown> {
+  return defineCase<HttpTarget>({
+    name: options.name,
+    baseline: options.baseline,
+    async setup(ctx) {
+      const target = await options.target(ctx);
+      await checkPage(ctx, target, options.mustContain);
+      if (ctx.warmupSeconds > 0) await loadHttp(ctx, target, ctx.warmupSeconds);
+      return target;
+    },
+    run: (ctx, target) => loadHttp(ctx, target),
+  });
+}
+
+export const STATIC_BASELINE = "static file (baseline)";
+const LESSON_PATH = "/courses/how-databases-keep-promises/day/1";
+
+export const cases: BenchCase<unknown>[] = [
+  pageCase({
+    name: STATIC_BASELINE,
+    mustContain: "Read together, one day at a time.",
+    // The home page's exact HTML, served by the same server as a file: what the page would cost
+    // if rendering were free.
+    async target(ctx) {
+      const html = await checkPage(ctx, { path: "/" }, "Read together, one day at a time.");
+      return { path: ctx.writeStatic("home.html", html) };
+    },
+  }),
+  pageCase({
+    name: "home page (signed out)",
+    baseline: STATIC_BASELINE,
+    mustContain: "Read together, one day at a time.",
+    target: async () => ({ path: "/" }),
+  }),
+  pageCase({
+    name: "signed-in page (/account)",
+    baseline: STATIC_BASELINE,
+    mustContain: "Your account",
+    target: async (ctx) => ({ path: "/account", headers: { cookie: await ctx.signedInCookie() } }),
+  }),
+  pageCase({
+    name: "lesson page (Day 1, signed in)",
+    baseline: STATIC_BASELINE,
+    mustContain: `class="reader-header"`,
+    target: async (ctx) => ({ path: LESSON_PATH, headers: { cookie: await ctx.signedInCookie() } }),
+  }),
+];
+
+/** Signs up one user through the real form, as a browser would; returns its cookie header. */
+export async function signUpOneUser(baseUrl: string): Promise<string> {
+  const client = new TestClient(baseUrl);
+  const response = await client.signUp({ email: uniqueEmail("bench"), displayName: "Bench Reader" });
+  if (response.status !== 302 || !client.sessionToken()) {
+    throw new Error(`signing up answered ${response.status} without a session cookie: ${(await response.text()).slice(0, 200)}`);
+  }
+  return client.cookieHeader();
+}

@@ -1,0 +1,28 @@
+/**
+ * Messages between the benchmark runner (parent) and the server process (child), over the IPC
+ * channel `child_process.fork` opens. Every request carries an id; the answer repeats it.
+ */
+
+/** The server's own resource use over one measuring window (from `stats-reset` to `stats`). */
+export interface ServerStats {
+  /** Wall-clock length of the window. */
+  wallMs: number;
+  /** User + system CPU time over the window, as a percentage of one core (may exceed 100). */
+  cpuPercent: number;
+  /** Highest resident set size seen while sampling every 100 ms during the window. */
+  peakRssMb: number;
+  /** Highest V8 heap in use seen during the window. */
+  peakHeapMb: number;
+}
+
+export type ParentMessage =
+  | { id: number; type: "stats-reset" }
+  | { id: number; type: "stats" }
+  | { id: number; type: "stop" };
+
+export type ChildMessage =
+  | { type: "ready"; url: string; staticDir: string; staticPrefix: string; databaseFile: string }
+  | { type: "failed"; message: string }
+  | { id: number; type: "ok" }
+  | { id: number; type: "stats"; stats: ServerStats }
+  | { id: number; type: "error"; message: string };

@@ -1,0 +1,407 @@
+/**
+ * `npm run bench`: starts the production server on a throw-away database in a child process
+ * (tests/bench/server-process.ts), drives it from this process with the cases in
+ * tests/bench/cases.ts, prints one table and writes it to docs/performance.md.
+ *
+ * Environment: BENCH_DURATION (seconds of measured load per case, default 5), BENCH_WARMUP
+ * (seconds of unmeasured warm-up, default 1), BENCH_CONNECTIONS (default 10), BENCH_CASES (a
+ * comma-separated list of name fragments to run only some cases; their baselines run too, and
+ * docs/performance.md is then left alone).
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ensureProductionBuild } from "../support/build.ts";
+import { migrateAndSeed } from "../support/database.ts";
+import { rootDir, tmpDir } from "../support/paths.ts";
+import { cases, signUpOneUser, type BenchCase, type BenchContext, type CaseResult } from "./cases.ts";
+import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const REPLY_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 15_000;
+const DOCS_FILE = path.join(rootDir, "docs", "performance.md");
+
+function numberFromEnv(name: string, fallback: number, { min, max }: { min: number; max: number }): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}="${raw}": expected a number from ${min} to ${max}`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+type Reply = Extract<ChildMessage, { id: number }>;
+type Ready = Extract<ChildMessage, { type: "ready" }>;
+
+class BenchServer {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
+  private exited = false;
+  private readonly exitedPromise: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly ready: Ready,
+  ) {
+    child.on("message", (message: ChildMessage) => {
+      if (!("id" in message)) return;
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      waiter.resolve(message);
+    });
+    this.exitedPromise = new Promise((resolve) =>
+      child.once("exit", () => {
+        this.exited = true;
+        for (const waiter of this.pending.values()) waiter.reject(new Error("the server process exited"));
+        this.pending.clear();
+        resolve();
+      }),
+    );
+  }
+
+  /** Starts the server process over a migrated and seeded SQLite file, which it deletes when stopped. */
+  static start(databaseFile: string): Promise<BenchServer> {
+    const child = fork(path.join(import.meta.dirname, "server-process.ts"), [databaseFile], {
+      cwd: rootDir,
+      execArgv: ["--import", "tsx"],
+      // React and friends pick their production builds from NODE_ENV.
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`the server process did not start within ${STARTUP_TIMEOUT_MS / 1000} s`));
+      }, STARTUP_TIMEOUT_MS);
+      const onMessage = (message: ChildMessage) => {
+        if (message.type === "ready") {
+          cleanup();
+          resolve(new BenchServer(child, message));
+        } else if (message.type === "failed") {
+          cleanup();
+          reject(new Error(`the server process failed to start: ${message.message}`));
+        }
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        cleanup();
+        reject(new Error(`the server process exited before it was ready (${signal ?? `code ${code}`})`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+      };
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+    });
+  }
+
+  private request(message: Omit<ParentMessage, "id">): Promise<Reply> {
+    if (this.exited) return Promise.reject(new Error("the server process has exited"));
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the server process did not answer "${message.type}" within ${REPLY_TIMEOUT_MS / 1000} s`));
+      }, REPLY_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          if (reply.type === "error") reject(new Error(reply.message));
+          else resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.child.send({ ...message, id } as ParentMessage);
+    });
+  }
+
+  async resetStats(): Promise<void> {
+    await this.request({ type: "stats-reset" });
+  }
+
+  async stats(): Promise<ServerStats> {
+    const reply = await this.request({ type: "stats" });
+    if (reply.type !== "stats") throw new Error(`unexpected answer "${reply.type}" to "stats"`);
+    return reply.stats;
+  }
+
+  /** Asks the server to close (it removes its database and static folder), killing it if it hangs. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    if (this.child.connected) this.child.send({ id: this.nextId++, type: "stop" } satisfies ParentMessage);
+    else this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await this.exitedPromise;
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the cases
+
+interface Row {
+  name: string;
+  baseline?: string;
+  result?: CaseResult;
+  stats?: ServerStats;
+  failure?: string;
+}
+
+function selectCases(all: BenchCase[], filter: string | undefined): BenchCase[] {
+  if (!filter) return all;
+  const fragments = filter.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean);
+  const wanted = new Set(all.filter((c) => fragments.some((fragment) => c.name.toLowerCase().includes(fragment))).map((c) => c.name));
+  for (const c of all) if (wanted.has(c.name) && c.baseline) wanted.add(c.baseline);
+  return all.filter((c) => wanted.has(c.name));
+}
+
+function checkRegistry(all: BenchCase[]) {
+  const seen = new Set<string>();
+  for (const c of all) {
+    if (seen.has(c.name)) throw new Error(`two benchmark cases are named "${c.name}"`);
+    if (c.baseline && !seen.has(c.baseline)) throw new Error(`case "${c.name}": its baseline "${c.baseline}" must be an earlier case`);
+    seen.add(c.name);
+  }
+}
+
+async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchCase): Promise<Row> {
+  const row: Row = { name: benchCase.name, baseline: benchCase.baseline };
+  try {
+    const state = await benchCase.setup?.(ctx);
+    await server.resetStats();
+    row.result = await benchCase.run(ctx, state);
+    row.stats = await server.stats();
+  } catch (error) {
+    row.failure = error instanceof Error ? error.message : String(error);
+  }
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+const COLUMNS = ["case", "rate", "p50 ms", "p99 ms", "server CPU %", "peak RSS MB", "vs baseline", "problems"] as const;
+const RIGHT_ALIGNED = new Set<string>(["rate", "p50 ms", "p99 ms", "server CPU %", "peak RSS MB"]);
+
+function formatRate(result: CaseResult) {
+  return `${Math.round(result.rate).toLocaleString("en-US")} ${result.unit}`;
+}
+
+function formatMs(ms: number) {
+  return ms < 10 ? ms.toFixed(1) : Math.round(ms).toString();
+}
+
+function tableCells(rows: Row[]): string[][] {
+  const byName = new Map(rows.map((row) => [row.name, row]));
+  return rows.map((row) => {
+    if (!row.result || !row.stats) return [row.name, "—", "—", "—", "—", "—", "—", `FAILED: ${row.failure ?? "no result"}`];
+    const base = row.baseline ? byName.get(row.baseline)?.result : undefined;
+    let versus = "(baseline)";
+    if (row.baseline) versus = base && base.rate > 0 ? `${(row.result.rate / base.rate).toFixed(2)}× of ${shortName(row.baseline)}` : "baseline failed";
+    if (!row.baseline && !rows.some((other) => other.baseline === row.name)) versus = "—";
+    return [
+      row.result.problems.length ? `${row.name} (!)` : row.name,
+      formatRate(row.result),
+      formatMs(row.result.p50Ms),
+      formatMs(row.result.p99Ms),
+      Math.round(row.stats.cpuPercent).toString(),
+      Math.round(row.stats.peakRssMb).toString(),
+      versus,
+      row.result.problems.join("; ") || "—",
+    ];
+  });
+}
+
+/** "static file (baseline)" → "static file": the ratio column stays short. */
+function shortName(name: string) {
+  return name.replace(/\s*\(baseline\)\s*$/, "");
+}
+
+function plainTable(cells: string[][]): string {
+  const widths = COLUMNS.map((heading, index) => Math.max(heading.length, ...cells.map((row) => row[index]!.length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, index) => (RIGHT_ALIGNED.has(COLUMNS[index]!) ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(COLUMNS), widths.map((width) => "-".repeat(width)).join("  "), ...cells.map(line)].join("\n");
+}
+
+function markdownTable(cells: string[][]): string {
+  const escape = (cell: string) => cell.replace(/\|/g, "\\|");
+  const line = (row: readonly string[]) => `| ${row.map(escape).join(" | ")} |`;
+  const rule = `| ${COLUMNS.map((heading) => (RIGHT_ALIGNED.has(heading) ? "---:" : "---")).join(" | ")} |`;
+  return [line(COLUMNS), rule, ...cells.map(line)].join("\n");
+}
+
+const loadAtStart = os.loadavg();
+
+function machineLines(): string[] {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim().replace(/\s+/g, " ") ?? "unknown CPU";
+  return [
+    `- CPU: ${model}, ${cpus.length} logical core${cpus.length === 1 ? "" : "s"} (os.availableParallelism: ${os.availableParallelism()})`,
+    `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB`,
+    `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
+    `- Node.js: ${process.version}`,
+    `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    `- Load average when the run started (1/5/15 min): ${loadAtStart.map((load) => load.toFixed(2)).join(" / ")}`,
+  ];
+}
+
+function performanceDoc(cells: string[][], settings: { durationSeconds: number; warmupSeconds: number; connections: number }): string {
+  return `# Performance
+
+The latest figures from \`npm run bench\`, which rewrites this file on every full run.
+
+## What is measured
+
+\`npm run bench\` builds the app if needed, then starts the real production server (Express + Remix +
+Socket.IO, \`server.ts\`) in a child process on a throw-away SQLite database holding the demo course, and
+drives it from a second process on 127.0.0.1: [autocannon](https://github.com/mcollina/autocannon) for
+HTTP pages, real \`socket.io-client\`s for socket cases. Each case gets ${settings.warmupSeconds} s of
+unmeasured warm-up, then ${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases).
+
+- **rate**: requests (or messages) completed per second over the measured window.
+- **p50 / p99 ms**: median and 99th-percentile latency as the load generator saw it.
+- **server CPU %**: the server process's own CPU time (user + system) over the window, as a percentage of
+  one core; above 100 means it also used other threads (libuv pool, garbage collector).
+- **peak RSS MB**: the server process's highest resident memory, sampled every 100 ms during the window.
+- **vs baseline**: this case's rate as a ratio of a baseline measured in the same run on the same server:
+  for HTTP pages, the home page's exact HTML served as a static file (\`/__bench/static/\`, mounted by the
+  benchmark before Remix), i.e. what a page would cost if rendering and the database were free.
+- **problems**: non-2xx answers, connection errors or timeouts under load. A case marked (!) had some; its
+  figures are not to be trusted.
+
+The load generator runs on the same machine as the server and competes with it for CPU, so the absolute
+figures understate a dedicated server; the ratios to the baseline are the figures to compare across runs.
+
+Run it with \`npm run bench\`. \`BENCH_DURATION\` (seconds, default 5), \`BENCH_WARMUP\` (default 1),
+\`BENCH_CONNECTIONS\` (default 10) and \`BENCH_CASES\` (comma-separated name fragments; a partial run leaves
+this file alone) adjust it. New cases go in \`tests/bench/cases.ts\`.
+
+## Machine
+
+${machineLines().join("\n")}
+
+## Figures
+
+${markdownTable(cells)}
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const durationSeconds = numberFromEnv("BENCH_DURATION", 5, { min: 1, max: 60 });
+  const warmupSeconds = numberFromEnv("BENCH_WARMUP", 1, { min: 0, max: 30 });
+  const connections = numberFromEnv("BENCH_CONNECTIONS", 10, { min: 1, max: 1000 });
+  checkRegistry(cases);
+  const selected = selectCases(cases, process.env.BENCH_CASES);
+  if (selected.length === 0) throw new Error(`BENCH_CASES="${process.env.BENCH_CASES}" matches no case`);
+  const partial = selected.length !== cases.length;
+
+  console.log("bench: checking the production build…");
+  ensureProductionBuild();
+  console.log("bench: creating a throw-away database with the demo course…");
+  mkdirSync(tmpDir, { recursive: true });
+  const databaseFile = path.join(tmpDir, `bench-${Date.now().toString(36)}-${process.pid}.db`);
+  // The server process removes these when it stops; this is for when it could not.
+  const removeDatabase = () => {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databaseFile}${suffix}`, { force: true });
+  };
+  const cleanUp = async () => {
+    await server.stop();
+    removeDatabase();
+    rmSync(server.ready.staticDir, { recursive: true, force: true });
+  };
+  let server: BenchServer;
+  try {
+    await migrateAndSeed(`file:${databaseFile}`);
+    console.log("bench: starting the server process…");
+    server = await BenchServer.start(databaseFile);
+  } catch (error) {
+    removeDatabase();
+    throw error;
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`bench: ${signal}, stopping the server process`);
+    cleanUp().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const rows: Row[] = [];
+  try {
+    const { url, staticDir, staticPrefix } = server.ready;
+    console.log(`bench: server ready at ${url}; ${selected.length} case(s), ${warmupSeconds} s warm-up + ${durationSeconds} s each; load average ${loadAtStart.map((load) => load.toFixed(2)).join(" / ")}`);
+    let cookie: Promise<string> | undefined;
+    const ctx: BenchContext = {
+      baseUrl: url,
+      durationSeconds,
+      warmupSeconds,
+      connections,
+      writeStatic(fileName, content) {
+        if (fileName !== path.basename(fileName)) throw new Error(`writeStatic: "${fileName}" must be a plain file name`);
+        writeFileSync(path.join(staticDir, fileName), content);
+        return `${staticPrefix}/${fileName}`;
+      },
+      signedInCookie() {
+        cookie ??= signUpOneUser(url);
+        return cookie;
+      },
+      log: (message) => console.log(`bench:   ${message}`),
+    };
+    for (const [index, benchCase] of selected.entries()) {
+      console.log(`bench: [${index + 1}/${selected.length}] ${benchCase.name}…`);
+      const row = await runCase(server, ctx, benchCase);
+      rows.push(row);
+      if (row.result && row.stats) {
+        const problems = row.result.problems.length ? `  PROBLEMS: ${row.result.problems.join("; ")}` : "";
+        console.log(
+          `bench:   ${formatRate(row.result)}, p50 ${formatMs(row.result.p50Ms)} ms, p99 ${formatMs(row.result.p99Ms)} ms, ` +
+            `server CPU ${Math.round(row.stats.cpuPercent)} %, peak RSS ${Math.round(row.stats.peakRssMb)} MB${problems}`,
+        );
+      } else {
+        console.log(`bench:   FAILED: ${row.failure}`);
+      }
+    }
+  } finally {
+    console.log("bench: stopping the server process…");
+    await cleanUp();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  const cells = tableCells(rows);
+  console.log(`\n${plainTable(cells)}\n`);
+  const failed = rows.filter((row) => row.failure !== undefined);
+  if (failed.length) {
+    console.error(`bench: ${failed.length} case(s) failed to run: ${failed.map((row) => row.name).join(", ")}; docs/performance.md not updated.`);
+    return 1;
+  }
+  if (partial) {
+    console.log("bench: a partial run (BENCH_CASES); docs/performance.md not updated.");
+  } else {
+    writeFileSync(DOCS_FILE, performanceDoc(cells, { durationSeconds, warmupSeconds, connections }));
+    console.log(`bench: wrote ${path.relative(rootDir, DOCS_FILE)}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

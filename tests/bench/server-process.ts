@@ -1,0 +1,157 @@
+/**
+ * The server side of `npm run bench`, run as a child process of tests/bench/run.ts so that the
+ * load generator and the server never share an event loop, and so the server's CPU and memory can
+ * be measured on their own.
+ *
+ * It serves the throw-away SQLite database the runner migrated and seeded (tests/.tmp/bench-*.db,
+ * its path is the first argument; migrating here would leave Prisma's migration engine in this
+ * process's memory and inflate every RSS figure), starts the real production server on
+ * 127.0.0.1:0 with a static baseline mounted before Remix
+ * (`/__bench/static/*`, served by express.static from a temporary folder the parent writes into),
+ * reports `ready` over IPC, then answers `stats-reset` / `stats` / `stop` (see protocol.ts).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
+import express from "express";
+import { createAppServer, type AppServer } from "../../server.ts";
+import { testEnv } from "../support/database.ts";
+import { tmpDir } from "../support/paths.ts";
+import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
+
+const STATIC_PREFIX = "/__bench/static";
+const SAMPLE_EVERY_MS = 100;
+const MB = 1024 * 1024;
+
+function send(message: ChildMessage) {
+  process.send?.(message);
+}
+
+/** CPU time and peak memory over a window that `reset()` starts. */
+class ResourceWindow {
+  private startedAt = performance.now();
+  private cpuAtStart = process.cpuUsage();
+  private peakRss = 0;
+  private peakHeap = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor() {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  private sample() {
+    const memory = process.memoryUsage();
+    this.peakRss = Math.max(this.peakRss, memory.rss);
+    this.peakHeap = Math.max(this.peakHeap, memory.heapUsed);
+  }
+
+  reset() {
+    this.peakRss = 0;
+    this.peakHeap = 0;
+    this.sample();
+    this.startedAt = performance.now();
+    this.cpuAtStart = process.cpuUsage();
+  }
+
+  read(): ServerStats {
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    const wallMs = performance.now() - this.startedAt;
+    this.sample();
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return {
+      wallMs,
+      cpuPercent: wallMs > 0 ? (cpuMs / wallMs) * 100 : 0,
+      peakRssMb: this.peakRss / MB,
+      peakHeapMb: this.peakHeap / MB,
+    };
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+async function main() {
+  if (!process.send) throw new Error("server-process.ts is started by tests/bench/run.ts (it needs an IPC channel).");
+  const databaseFile = process.argv[2];
+  if (!databaseFile) throw new Error("usage: server-process.ts <migrated SQLite database file>");
+  mkdirSync(tmpDir, { recursive: true });
+  const staticDir = mkdtempSync(path.join(tmpDir, "bench-static-"));
+  const databaseUrl = `file:${databaseFile}`;
+
+  let server: AppServer | undefined;
+  let window: ResourceWindow | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      window?.stop();
+      try {
+        await server?.close();
+      } finally {
+        for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databaseFile}${suffix}`, { force: true });
+        rmSync(staticDir, { recursive: true, force: true });
+      }
+    })();
+    return stopping;
+  };
+  // If the runner dies or Ctrl-C reaches the whole process group, clean up and go.
+  const stopAndExit = () => {
+    stop().finally(() => process.exit(0));
+  };
+  process.once("disconnect", stopAndExit);
+  process.once("SIGINT", stopAndExit);
+  process.once("SIGTERM", stopAndExit);
+
+  try {
+    const env = testEnv(databaseUrl, {
+      NODE_ENV: "production",
+      COOKIE_SECURE: "false",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "warn",
+    });
+    server = await createAppServer({
+      env,
+      mode: "production",
+      beforeRemix(app) {
+        // The baseline: the same Express app and middleware stack up to here, serving a file.
+        app.use(STATIC_PREFIX, express.static(staticDir, { etag: false, lastModified: false, maxAge: 0 }));
+      },
+    });
+  } catch (error) {
+    send({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    await stop().catch(() => {});
+    process.exit(1);
+  }
+
+  window = new ResourceWindow();
+  const measuring = window;
+  process.on("message", (raw: ParentMessage) => {
+    switch (raw.type) {
+      case "stats-reset":
+        measuring.reset();
+        send({ id: raw.id, type: "ok" });
+        break;
+      case "stats":
+        send({ id: raw.id, type: "stats", stats: measuring.read() });
+        break;
+      case "stop":
+        // The runner waits for this process to exit; nothing is sent back.
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error("bench server: stopping failed", error);
+            process.exit(1);
+          },
+        );
+        break;
+    }
+  });
+  send({ type: "ready", url: server.url, staticDir, staticPrefix: STATIC_PREFIX, databaseFile });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

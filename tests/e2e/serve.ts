@@ -1,0 +1,61 @@
+/**
+ * The Playwright web server: the production build on a fresh, migrated and seeded SQLite file.
+ * Run by playwright.config.ts (`npx tsx tests/e2e/serve.ts`); stops gracefully on SIGTERM/SIGINT.
+ *
+ * Not a test file and not imported by tests: it runs in its own process.
+ */
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { createAppServer } from "../../server.ts";
+import { ensureProductionBuild } from "../support/build.ts";
+import { migrateAndSeed, testEnv } from "../support/database.ts";
+import { tmpDir } from "../support/paths.ts";
+
+/** A database file touched this recently may belong to another engineer's run on another E2E_PORT. */
+const IN_USE_MS = 15 * 60 * 1000;
+
+function removeOldDatabases() {
+  const now = Date.now();
+  for (const name of readdirSync(tmpDir)) {
+    if (!/^e2e-.*\.db/.test(name)) continue;
+    const file = path.join(tmpDir, name);
+    try {
+      if (now - statSync(file).mtimeMs < IN_USE_MS) continue;
+      rmSync(file, { force: true });
+    } catch {
+      // Removed by someone else in the meantime.
+    }
+  }
+}
+
+async function main() {
+  ensureProductionBuild();
+  mkdirSync(tmpDir, { recursive: true });
+  removeOldDatabases();
+  const file = path.join(tmpDir, `e2e-${Date.now()}.db`);
+  const databaseUrl = `file:${file}`;
+  await migrateAndSeed(databaseUrl);
+
+  const server = await createAppServer({
+    env: testEnv(databaseUrl, { PORT: process.env.E2E_PORT ?? "4317", LOG_LEVEL: "warn" }),
+    mode: "production",
+  });
+  console.log(`Marginalia (e2e) is ready at ${server.url} — database ${path.relative(process.cwd(), file)}`);
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error("e2e server: shutdown failed", error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`e2e server failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+/**
+ * Helpers for the browser tests. Every locator is a role or a label, never a CSS class: a test that
+ * can find a field by its label also proves that a screen reader can.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "marginalia-demo";
+export const DEMO_MODERATOR = { email: "moderator@example.org", displayName: "Mira (moderator)" };
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string;
+}
+
+function token() {
+  return `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+}
+
+/** An address no other test (or earlier run against the same database) has used. */
+export function uniqueEmail(prefix = "reader") {
+  return `${prefix}-${token()}@example.org`;
+}
+
+/** A fresh user's details: a unique email and display name, and a password long enough to pass. */
+export function newUser(overrides: Partial<NewUser> = {}): NewUser {
+  return { email: uniqueEmail(), displayName: `Reader ${token().slice(-6)}`, password: "a long enough password", ...overrides };
+}
+
+/** Opens a page and waits until its scripts have loaded (the forms are then hydrated). */
+export async function open(page: Page, path: string) {
+  await page.goto(path, { waitUntil: "networkidle" });
+}
+
+export function mainNav(page: Page) {
+  return page.getByRole("navigation", { name: "Main" });
+}
+
+/** Signed in as `displayName`: the header shows their name (a link to /account) and "Log out". */
+export async function expectSignedIn(page: Page, displayName: string) {
+  const nav = mainNav(page);
+  await expect(nav.getByRole("link", { name: displayName, exact: true })).toBeVisible();
+  await expect(nav.getByRole("button", { name: "Log out" })).toBeVisible();
+}
+
+export async function expectSignedOut(page: Page) {
+  const nav = mainNav(page);
+  await expect(nav.getByRole("link", { name: "Log in", exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Sign up", exact: true })).toBeVisible();
+}
+
+/** Fills in and sends the sign-up form without judging the outcome (for tests of its errors). */
+export async function submitSignUp(page: Page, user: NewUser) {
+  await open(page, "/signup");
+  await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Display name", { exact: true }).fill(user.displayName);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+}
+
+/** Signs up through the real form and waits until the header says they are signed in. */
+export async function signUp(page: Page, user: NewUser) {
+  await submitSignUp(page, user);
+  await expectSignedIn(page, user.displayName);
+}
+
+/** Fills in and sends the login form from the page the browser is on (or /login). */
+export async function submitLogIn(page: Page, email: string, password: string, options: { from?: string } = {}) {
+  if (options.from !== undefined || !new URL(page.url(), "http://x").pathname.startsWith("/login")) {
+    await open(page, options.from ?? "/login");
+  }
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Logs in through the real form and waits until the login page is gone and a "Log out" button shows. */
+export async function logIn(page: Page, email: string, password: string) {
+  await submitLogIn(page, email, password);
+  await expect(mainNav(page).getByRole("button", { name: "Log out" })).toBeVisible();
+}
+
+export async function logOut(page: Page) {
+  await mainNav(page).getByRole("button", { name: "Log out" }).click();
+  await expectSignedOut(page);
+}

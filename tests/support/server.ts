@@ -1,0 +1,21 @@
+import { inject } from "vitest";
+import { createAppServer, type AppServer } from "../../server.ts";
+import { freshDatabaseUrl as freshUrl, postgresBaseUrl, testEnv } from "./database.ts";
+
+export interface TestServer extends AppServer {
+  databaseUrl: string;
+}
+
+/** The real server (production build) on port 0 over a fresh database holding the demo course. */
+export async function startTestServer(
+  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean } = {},
+): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl({ empty: options.empty }));
+  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production" });
+  return Object.assign(server, { databaseUrl });
+}
+
+/** A fresh database for this test file (on PostgreSQL, a schema dropped when the run ends). */
+export function freshDatabaseUrl(options: { empty?: boolean } = {}) {
+  return freshUrl({ ...options, schemaPrefix: postgresBaseUrl ? inject("schemaPrefix") : undefined });
+}
