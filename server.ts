@@ -13,7 +13,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { Server as SocketServer } from "socket.io";
 import type { ViteDevServer } from "vite";
-import { parseEnv, EnvError, type AppEnv } from "./app/env.server.ts";
+import { cookieSecureFor, parseEnv, EnvError, type AppEnv } from "./app/env.server.ts";
 import { prepareDatabase } from "./app/db/prepare.server.ts";
 import type { Database } from "./app/db/client.server.ts";
 import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
@@ -94,7 +94,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
   beforeRemix?.(app);
   app.use(bodyLimitGuard((requestPath) => (requestPath.endsWith("/import") ? UPLOAD_BODY_LIMIT : DEFAULT_BODY_LIMIT)));
   app.use(csrfGuard(env.publicOrigin));
-  app.use(sessionGuard(db, env.cookieSecure));
+  const cookieSecure = (req: express.Request) => cookieSecureFor(env.cookieSecure, req.hostname);
+  app.use(sessionGuard(db, cookieSecure));
   app.all(
     "*",
     createRequestHandler({
@@ -104,7 +105,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
         db,
         auth: (res.locals.auth as RequestAuth | null) ?? null,
         realtime,
-        cookieSecure: env.cookieSecure,
+        cookieSecure: cookieSecure(req),
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         logger,
       }) satisfies AppContext,

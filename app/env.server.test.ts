@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env.server.ts";
+import { cookieSecureFor, EnvError, parseEnv } from "./env.server.ts";
 
 describe("parseEnv", () => {
   it("defaults to an embedded SQLite file under the data folder, no Redis, port 3000", () => {
@@ -21,8 +21,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ DATABASE_URL: "file:./x/app.db" }, "/srv/app").database).toMatchObject({ file: path.resolve("/srv/app/x/app.db") });
   });
 
-  it("sets Secure cookies in production unless told otherwise", () => {
-    expect(parseEnv({ NODE_ENV: "production" }).cookieSecure).toBe(true);
+  it("sets Secure cookies in production unless told otherwise, or tried out on this machine over http", () => {
+    const production = parseEnv({ NODE_ENV: "production" }).cookieSecure;
+    expect(cookieSecureFor(production, "marginalia.example.org")).toBe(true);
+    expect(cookieSecureFor(production, "localhost")).toBe(false);
+    expect(cookieSecureFor(production, "127.0.0.1")).toBe(false);
+    expect(cookieSecureFor(parseEnv({ NODE_ENV: "production", COOKIE_SECURE: "true" }).cookieSecure, "localhost")).toBe(true);
     expect(parseEnv({ NODE_ENV: "production", COOKIE_SECURE: "false" }).cookieSecure).toBe(false);
     expect(parseEnv({}).cookieSecure).toBe(false);
   });

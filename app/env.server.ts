@@ -46,7 +46,8 @@ export interface AppEnv {
   redisUrl: string | undefined;
   publicOrigin: string | undefined;
   trustProxy: boolean;
-  cookieSecure: boolean;
+  /** "auto": Secure in production, except for requests to a loopback host (trying it out locally over http). */
+  cookieSecure: boolean | "auto";
   seedDemo: boolean;
   logLevel: "silent" | "error" | "warn" | "info" | "debug";
 }
@@ -76,7 +77,8 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     redisUrl: env.REDIS_URL,
     publicOrigin: env.PUBLIC_ORIGIN,
     trustProxy: env.TRUST_PROXY,
-    cookieSecure: env.COOKIE_SECURE === "auto" ? env.NODE_ENV === "production" : env.COOKIE_SECURE === "true",
+    cookieSecure:
+      env.COOKIE_SECURE === "auto" ? (env.NODE_ENV === "production" ? "auto" : false) : env.COOKIE_SECURE === "true",
     seedDemo: env.SEED_DEMO,
     logLevel: env.LOG_LEVEL,
   };
@@ -89,4 +91,12 @@ function resolveDatabase(url: string | undefined, dataDir: string, cwd: string):
     return { provider: "sqlite", url: `file:${file}`, file };
   }
   return { provider: "postgresql", url };
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/** Whether the session cookie of a request to `hostname` carries the Secure flag. */
+export function cookieSecureFor(setting: AppEnv["cookieSecure"], hostname: string): boolean {
+  if (setting !== "auto") return setting;
+  return !LOOPBACK_HOSTS.has(hostname) && !hostname.endsWith(".localhost");
 }

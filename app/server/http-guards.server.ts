@@ -67,11 +67,12 @@ export interface RequestAuth {
   session: ValidSession;
 }
 
-export function sessionGuard(db: Db, cookieSecure: boolean) {
+export function sessionGuard(db: Db, cookieSecureForRequest: (req: Request) => boolean) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const token = readCookie(req.headers.cookie, SESSION_COOKIE);
       res.locals.auth = null;
+      const cookieSecure = cookieSecureForRequest(req);
       if (token) {
         const result = await validateSessionToken(db, token);
         if (!result) {

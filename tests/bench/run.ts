@@ -319,11 +319,6 @@ async function main(): Promise<number> {
   const removeDatabase = () => {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databaseFile}${suffix}`, { force: true });
   };
-  const cleanUp = async () => {
-    await server.stop();
-    removeDatabase();
-    rmSync(server.ready.staticDir, { recursive: true, force: true });
-  };
   let server: BenchServer;
   try {
     await migrateAndSeed(`file:${databaseFile}`);
@@ -333,6 +328,11 @@ async function main(): Promise<number> {
     removeDatabase();
     throw error;
   }
+  const cleanUp = async () => {
+    await server.stop();
+    removeDatabase();
+    rmSync(server.ready.staticDir, { recursive: true, force: true });
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`bench: ${signal}, stopping the server process`);
     cleanUp().finally(() => process.exit(130));
@@ -369,7 +369,8 @@ async function main(): Promise<number> {
         const problems = row.result.problems.length ? `  PROBLEMS: ${row.result.problems.join("; ")}` : "";
         console.log(
           `bench:   ${formatRate(row.result)}, p50 ${formatMs(row.result.p50Ms)} ms, p99 ${formatMs(row.result.p99Ms)} ms, ` +
-            `server CPU ${Math.round(row.stats.cpuPercent)} %, peak RSS ${Math.round(row.stats.peakRssMb)} MB${problems}`,
+            `server CPU ${Math.round(row.stats.cpuPercent)} %, peak RSS ${Math.round(row.stats.peakRssMb)} MB ` +
+            `(heap ${Math.round(row.stats.peakHeapMb)} MB), ${row.result.total.toLocaleString("en-US")} in ${Math.round(row.stats.wallMs / 100) / 10} s${problems}`,
         );
       } else {
         console.log(`bench:   FAILED: ${row.failure}`);
