@@ -103,6 +103,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
       mode: production ? "production" : "development",
       getLoadContext: (req, res) => ({
         db,
+        dbProvider: database.provider,
         auth: (res.locals.auth as RequestAuth | null) ?? null,
         realtime,
         cookieSecure: cookieSecure(req),

@@ -47,7 +47,8 @@ async function gather(given: string, into: Gathered): Promise<void> {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const name of names) {
       if (isManifestName(name)) into.manifests.push(path.join(given, name));
-      else if (CONTENT_FILE.test(name)) into.files.push(path.join(given, name));
+      // A folder's README is for the people who keep it, not a reading (name it explicitly to import it).
+      else if (CONTENT_FILE.test(name) && !/^readme\./i.test(name)) into.files.push(path.join(given, name));
     }
   } else if (isManifestName(path.basename(given))) {
     into.manifests.push(given);

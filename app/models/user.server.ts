@@ -44,8 +44,9 @@ export type LogInResult =
   | { ok: false; reason: "rate-limited"; retryAfterMs: number };
 
 /**
- * Checks credentials with the login rate limit: failures count per account, every attempt counts per
- * client address. Unknown accounts and wrong passwords take the same time and give the same answer.
+ * Checks credentials with the login rate limit: failures count per account and per client address
+ * (a successful login never counts, so a busy shared address is not locked out by its own users).
+ * Unknown accounts and wrong passwords take the same time and give the same answer.
  */
 export async function logIn(
   db: Db,
@@ -62,11 +63,10 @@ export async function logIn(
   if (!account.allowed || !address.allowed) {
     return { ok: false, reason: "rate-limited", retryAfterMs: Math.max(account.retryAfterMs, address.retryAfterMs) };
   }
-  await hitRateLimit(db, addressKey, limits.perAddress);
   const user = await findUserByEmail(db, input.email);
   const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !valid) {
-    await hitRateLimit(db, accountKey, limits.perAccount);
+    await Promise.all([hitRateLimit(db, accountKey, limits.perAccount), hitRateLimit(db, addressKey, limits.perAddress)]);
     return { ok: false, reason: "invalid" };
   }
   await clearRateLimit(db, accountKey);

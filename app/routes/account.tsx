@@ -20,7 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = requireUser(context, request);
   const [user, sessions] = await Promise.all([getUser(context.db, auth.user.id), countUserSessions(context.db, auth.user.id)]);
   if (!user) throw redirect("/login");
-  return { user: { email: user.email, displayName: user.displayName, memberSince: user.createdAt.toISOString() }, sessions };
+  // Formatted here, in UTC, so server and browser render the same text whatever the browser's time zone.
+  const memberSince = new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" }).format(user.createdAt);
+  return { user: { email: user.email, displayName: user.displayName, memberSince }, sessions };
 }
 
 const intentSchema = z.enum(["profile", "password", "logout-everywhere"], { error: "Unknown action." });
@@ -57,7 +59,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const ended = await invalidateUserSessions(context.db, auth.user.id);
   context.realtime.endSessions(ended, "logout-everywhere");
-  return redirect("/login", { headers: { "Set-Cookie": blankSessionCookie({ secure: context.cookieSecure }) } });
+  return redirect("/login?loggedOut=everywhere", {
+    headers: { "Set-Cookie": blankSessionCookie({ secure: context.cookieSecure }) },
+  });
 }
 
 export default function Account() {
@@ -70,8 +74,7 @@ export default function Account() {
     <section className="page narrow">
       <h1>Your account</h1>
       <p>
-        Signed in as <strong>{user.email}</strong>, a member since{" "}
-        {new Date(user.memberSince).toLocaleDateString("en", { dateStyle: "long" })}.
+        Signed in as <strong>{user.email}</strong>, a member since {user.memberSince}.
       </p>
       <FormError message={errorsFor("unknown").form} />
 
@@ -86,7 +89,8 @@ export default function Account() {
 
       <section aria-labelledby="password-heading" className="card">
         <h2 id="password-heading">Change password</h2>
-        <Form method="post" className="stack" noValidate>
+        {/* Remounted after a change, so no password stays in the fields. */}
+        <Form method="post" className="stack" noValidate key={doneFor("password") ?? "password-form"}>
           <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={errorsFor("password").currentPassword} />
           <Field
             label="New password"

@@ -28,11 +28,14 @@ export default function CoursePage() {
       <ol className="day-list">
         {days.map((day) => (
           <li key={day.day} data-available={day.title !== null}>
-            <span className="day-number">Day {day.day}</span>{" "}
             {day.title ? (
-              <Link to={`/courses/${course.slug}/day/${day.day}`}>{day.title}</Link>
+              <Link to={`/courses/${course.slug}/day/${day.day}`}>
+                <span className="day-number">Day {day.day}:</span> {day.title}
+              </Link>
             ) : (
-              <span className="muted">Not published yet</span>
+              <>
+                <span className="day-number">Day {day.day}:</span> <span className="muted">not published yet</span>
+              </>
             )}
           </li>
         ))}

@@ -39,14 +39,16 @@ export default function LessonPage() {
       <nav aria-label="Other days" className="day-nav">
         {neighbours.previous ? (
           <Link rel="prev" to={`/courses/${course.slug}/day/${neighbours.previous.day}`}>
-            ← Day {neighbours.previous.day}: {neighbours.previous.title}
+            <span aria-hidden="true">← </span>
+            Day {neighbours.previous.day}: {neighbours.previous.title}
           </Link>
         ) : (
           <span />
         )}
         {neighbours.next ? (
           <Link rel="next" to={`/courses/${course.slug}/day/${neighbours.next.day}`}>
-            Day {neighbours.next.day}: {neighbours.next.title} →
+            Day {neighbours.next.day}: {neighbours.next.title}
+            <span aria-hidden="true"> →</span>
           </Link>
         ) : null}
       </nav>

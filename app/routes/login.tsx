@@ -52,6 +52,11 @@ export default function LogIn() {
   return (
     <section className="page narrow">
       <h1>Log in</h1>
+      {params.get("loggedOut") === "everywhere" ? (
+        <p role="status" className="done">
+          You have been logged out on every device and browser.
+        </p>
+      ) : null}
       <Form method="post" noValidate className="stack">
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <FormError message={errors.form} />

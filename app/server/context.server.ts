@@ -6,6 +6,7 @@ import type { RequestAuth } from "./http-guards.server.ts";
 /** What server.ts hands every loader and action. */
 export interface AppContext {
   db: Db;
+  dbProvider: "sqlite" | "postgresql";
   /** The signed-in user and session, validated once per request by server.ts. */
   auth: RequestAuth | null;
   realtime: RealtimeControl;

@@ -85,6 +85,10 @@ export async function loadHttp(ctx: BenchContext, target: HttpTarget, seconds = 
   }
   if (result.errors > 0) problems.push(`${result.errors} errors`);
   if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
+  // A connection the server closes mid-request is silently reopened by autocannon: count the
+  // requests that never got an answer (beyond the one per connection still in flight at the end).
+  const unanswered = result.requests.sent - result.latency.totalCount - result.errors - ctx.connections;
+  if (unanswered > 0) problems.push(`${unanswered} unanswered`);
   if (result.latency.totalCount === 0) problems.push("no responses");
   return {
     unit: "req/s",

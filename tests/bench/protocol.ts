@@ -7,7 +7,9 @@
 export interface ServerStats {
   /** Wall-clock length of the window. */
   wallMs: number;
-  /** User + system CPU time over the window, as a percentage of one core (may exceed 100). */
+  /** User + system CPU time over the window. */
+  cpuMs: number;
+  /** The same as a percentage of one core over the window (may exceed 100). */
   cpuPercent: number;
   /** Highest resident set size seen while sampling every 100 ms during the window. */
   peakRssMb: number;

@@ -153,6 +153,8 @@ interface Row {
   baseline?: string;
   result?: CaseResult;
   stats?: ServerStats;
+  /** This process's CPU over the measured window (the load generator), percent of one core. */
+  loaderCpuPercent?: number;
   failure?: string;
 }
 
@@ -178,7 +180,11 @@ async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchC
   try {
     const state = await benchCase.setup?.(ctx);
     await server.resetStats();
+    const cpuBefore = process.cpuUsage();
+    const startedAt = performance.now();
     row.result = await benchCase.run(ctx, state);
+    const loaderCpu = process.cpuUsage(cpuBefore);
+    row.loaderCpuPercent = ((loaderCpu.user + loaderCpu.system) / 1000 / (performance.now() - startedAt)) * 100;
     row.stats = await server.stats();
   } catch (error) {
     row.failure = error instanceof Error ? error.message : String(error);
@@ -189,21 +195,22 @@ async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchC
 // ---------------------------------------------------------------------------------------------
 // The table
 
-const COLUMNS = ["case", "rate", "p50 ms", "p99 ms", "server CPU %", "peak RSS MB", "vs baseline", "problems"] as const;
-const RIGHT_ALIGNED = new Set<string>(["rate", "p50 ms", "p99 ms", "server CPU %", "peak RSS MB"]);
+const COLUMNS = ["case", "rate", "p50 ms", "p99 ms", "server CPU %", "CPU ms/op", "peak RSS MB", "vs baseline", "problems"] as const;
+const RIGHT_ALIGNED = new Set<string>(["rate", "p50 ms", "p99 ms", "server CPU %", "CPU ms/op", "peak RSS MB"]);
 
 function formatRate(result: CaseResult) {
   return `${Math.round(result.rate).toLocaleString("en-US")} ${result.unit}`;
 }
 
+/** autocannon records whole milliseconds. */
 function formatMs(ms: number) {
-  return ms < 10 ? ms.toFixed(1) : Math.round(ms).toString();
+  return ms < 1 ? "<1" : Math.round(ms).toString();
 }
 
 function tableCells(rows: Row[]): string[][] {
   const byName = new Map(rows.map((row) => [row.name, row]));
   return rows.map((row) => {
-    if (!row.result || !row.stats) return [row.name, "—", "—", "—", "—", "—", "—", `FAILED: ${row.failure ?? "no result"}`];
+    if (!row.result || !row.stats) return [row.name, "—", "—", "—", "—", "—", "—", "—", `FAILED: ${row.failure ?? "no result"}`];
     const base = row.baseline ? byName.get(row.baseline)?.result : undefined;
     let versus = "(baseline)";
     if (row.baseline) versus = base && base.rate > 0 ? `${(row.result.rate / base.rate).toFixed(2)}× of ${shortName(row.baseline)}` : "baseline failed";
@@ -214,6 +221,7 @@ function tableCells(rows: Row[]): string[][] {
       formatMs(row.result.p50Ms),
       formatMs(row.result.p99Ms),
       Math.round(row.stats.cpuPercent).toString(),
+      row.result.total > 0 ? (row.stats.cpuMs / row.result.total).toFixed(2) : "—",
       Math.round(row.stats.peakRssMb).toString(),
       versus,
       row.result.problems.join("; ") || "—",
@@ -275,6 +283,8 @@ unmeasured warm-up, then ${settings.durationSeconds} s of measured load (${setti
 - **p50 / p99 ms**: median and 99th-percentile latency as the load generator saw it.
 - **server CPU %**: the server process's own CPU time (user + system) over the window, as a percentage of
   one core; above 100 means it also used other threads (libuv pool, garbage collector).
+- **CPU ms/op**: server CPU time per request (or message) completed. On a shared machine this moves less
+  than the rate does, because it does not count the time the server waited for a core.
 - **peak RSS MB**: the server process's highest resident memory, sampled every 100 ms during the window.
 - **vs baseline**: this case's rate as a ratio of a baseline measured in the same run on the same server:
   for HTTP pages, the home page's exact HTML served as a static file (\`/__bench/static/\`, mounted by the
@@ -370,7 +380,8 @@ async function main(): Promise<number> {
         console.log(
           `bench:   ${formatRate(row.result)}, p50 ${formatMs(row.result.p50Ms)} ms, p99 ${formatMs(row.result.p99Ms)} ms, ` +
             `server CPU ${Math.round(row.stats.cpuPercent)} %, peak RSS ${Math.round(row.stats.peakRssMb)} MB ` +
-            `(heap ${Math.round(row.stats.peakHeapMb)} MB), ${row.result.total.toLocaleString("en-US")} in ${Math.round(row.stats.wallMs / 100) / 10} s${problems}`,
+            `(heap ${Math.round(row.stats.peakHeapMb)} MB), ${row.result.total.toLocaleString("en-US")} in ${Math.round(row.stats.wallMs / 100) / 10} s, ` +
+            `load generator CPU ${Math.round(row.loaderCpuPercent ?? 0)} %${problems}`,
         );
       } else {
         console.log(`bench:   FAILED: ${row.failure}`);

@@ -61,6 +61,7 @@ class ResourceWindow {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     return {
       wallMs,
+      cpuMs,
       cpuPercent: wallMs > 0 ? (cpuMs / wallMs) * 100 : 0,
       peakRssMb: this.peakRss / MB,
       peakHeapMb: this.peakHeap / MB,

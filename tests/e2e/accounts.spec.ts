@@ -3,7 +3,6 @@
  * everywhere, changing a password, coming back to the page they asked for, the demo course, and
  * the keyboard's first stop. Every test makes its own user.
  */
-import { expect, test } from "@playwright/test";
 import {
   DEMO_MODERATOR,
   DEMO_PASSWORD,
@@ -17,6 +16,8 @@ import {
   signUp,
   submitLogIn,
   submitSignUp,
+  test,
+  expect,
 } from "./support.ts";
 
 test("sign up, log out, log in again, and see the account page", async ({ page }) => {
@@ -36,14 +37,9 @@ test("sign up, log out, log in again, and see the account page", async ({ page }
   await expect(page.getByText(`Signed in as ${user.email}`)).toBeVisible();
 });
 
-test("a wrong password says so and keeps the email typed", async ({ page, browser }) => {
+test("a wrong password says so and keeps the email typed", async ({ page, newContext }) => {
   const user = newUser();
-  const other = await browser.newContext();
-  try {
-    await signUp(await other.newPage(), user);
-  } finally {
-    await other.close();
-  }
+  await signUp(await (await newContext()).newPage(), user);
 
   await submitLogIn(page, user.email, "not the password at all");
   await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
@@ -68,14 +64,9 @@ test("a short password on sign-up is flagged next to the field", async ({ page }
   await expectSignedOut(page);
 });
 
-test("signing up with a taken email says the account exists", async ({ page, browser }) => {
+test("signing up with a taken email says the account exists", async ({ page, newContext }) => {
   const user = newUser();
-  const other = await browser.newContext();
-  try {
-    await signUp(await other.newPage(), user);
-  } finally {
-    await other.close();
-  }
+  await signUp(await (await newContext()).newPage(), user);
 
   await submitSignUp(page, { ...user, displayName: "Someone Else" });
   const email = page.getByLabel("Email", { exact: true });
@@ -85,35 +76,28 @@ test("signing up with a taken email says the account exists", async ({ page, bro
   await expectSignedOut(page);
 });
 
-test("log out everywhere ends the session in another browser too", async ({ browser }) => {
+test("log out everywhere ends the session in another browser too", async ({ newContext }) => {
   const user = newUser();
-  const contextA = await browser.newContext();
-  const contextB = await browser.newContext();
-  try {
-    const a = await contextA.newPage();
-    const b = await contextB.newPage();
-    await signUp(a, user);
-    await logIn(b, user.email, user.password);
-    await open(b, "/account");
-    await expect(b.getByText(`Signed in as ${user.email}`)).toBeVisible();
+  const a = await (await newContext()).newPage();
+  const b = await (await newContext()).newPage();
+  await signUp(a, user);
+  await logIn(b, user.email, user.password);
+  await open(b, "/account");
+  await expect(b.getByText(`Signed in as ${user.email}`)).toBeVisible();
 
-    await open(a, "/account");
-    await expect(a.getByText("You are logged in on 2 devices or browsers.")).toBeVisible();
-    await a.getByRole("button", { name: "Log out everywhere" }).click();
-    await expect(a).toHaveURL(/\/login$/);
-    await expectSignedOut(a);
+  await open(a, "/account");
+  await expect(a.getByText("You are logged in on 2 devices or browsers.")).toBeVisible();
+  await a.getByRole("button", { name: "Log out everywhere" }).click();
+  await expect(a).toHaveURL(/\/login$/);
+  await expectSignedOut(a);
 
-    await b.reload({ waitUntil: "networkidle" });
-    await expect(b).toHaveURL(/\/login\?redirectTo=%2Faccount$/);
-    await expect(b.getByRole("heading", { level: 1, name: "Log in" })).toBeVisible();
-    await expectSignedOut(b);
-  } finally {
-    await contextA.close();
-    await contextB.close();
-  }
+  await b.reload({ waitUntil: "networkidle" });
+  await expect(b).toHaveURL(/\/login\?redirectTo=%2Faccount$/);
+  await expect(b.getByRole("heading", { level: 1, name: "Log in" })).toBeVisible();
+  await expectSignedOut(b);
 });
 
-test("changing the password retires the old one", async ({ page, browser }) => {
+test("changing the password retires the old one", async ({ page, newContext }) => {
   const user = newUser();
   const newPassword = "a different long password";
   await signUp(page, user);
@@ -130,28 +114,18 @@ test("changing the password retires the old one", async ({ page, browser }) => {
   await page.reload({ waitUntil: "networkidle" });
   await expect(page.getByText(`Signed in as ${user.email}`)).toBeVisible();
 
-  const fresh = await browser.newContext();
-  try {
-    const other = await fresh.newPage();
-    await submitLogIn(other, user.email, user.password);
-    await expect(other.getByRole("alert")).toHaveText("That email and password do not match an account.");
-    await expectSignedOut(other);
+  const other = await (await newContext()).newPage();
+  await submitLogIn(other, user.email, user.password);
+  await expect(other.getByRole("alert")).toHaveText("That email and password do not match an account.");
+  await expectSignedOut(other);
 
-    await submitLogIn(other, user.email, newPassword);
-    await expectSignedIn(other, user.displayName);
-  } finally {
-    await fresh.close();
-  }
+  await submitLogIn(other, user.email, newPassword);
+  await expectSignedIn(other, user.displayName);
 });
 
-test("signed out, /account asks to log in and then comes back to /account", async ({ page, browser }) => {
+test("signed out, /account asks to log in and then comes back to /account", async ({ page, newContext }) => {
   const user = newUser();
-  const other = await browser.newContext();
-  try {
-    await signUp(await other.newPage(), user);
-  } finally {
-    await other.close();
-  }
+  await signUp(await (await newContext()).newPage(), user);
 
   await open(page, "/account");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Faccount$/);

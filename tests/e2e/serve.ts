@@ -49,13 +49,13 @@ async function main() {
         (error: unknown) => {
           console.error("e2e server: shutdown failed", error);
           process.exit(1);
-        },
+        }
       );
     });
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(`e2e server failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(`e2e server failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   process.exit(1);
 });

@@ -3,7 +3,52 @@
  * can find a field by its label also proves that a screen reader can.
  */
 import { randomBytes } from "node:crypto";
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+
+export { expect };
+
+function watchForErrors(context: BrowserContext, errors: string[]) {
+  // Uncaught exceptions, React's hydration errors among them.
+  context.on("weberror", (error) => errors.push(`${error.page()?.url() ?? "page"}: uncaught ${error.error().message}`));
+  context.on("console", (message) => {
+    // A 400 answer to a form with mistakes is expected; the response listener below catches the real failures.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      errors.push(`${message.location().url}: console.error ${message.text()}`);
+    }
+  });
+  context.on("response", (response) => {
+    if (response.status() >= 500) errors.push(`${response.request().method()} ${response.url()}: HTTP ${response.status()}`);
+  });
+}
+
+/**
+ * `test` with two additions: every browser context fails the test if a page throws, logs an error or
+ * gets a 5xx; and `newContext()` opens another browser (its own cookies), closed after the test.
+ */
+export const test = base.extend<{ browserErrors: string[]; newContext: () => Promise<BrowserContext> }>({
+  browserErrors: [
+    async ({}, use) => {
+      const errors: string[] = [];
+      await use(errors);
+      expect(errors, "errors in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+  context: async ({ context, browserErrors }, use) => {
+    watchForErrors(context, browserErrors);
+    await use(context);
+  },
+  newContext: async ({ browser, browserErrors }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async () => {
+      const context = await browser.newContext();
+      watchForErrors(context, browserErrors);
+      opened.push(context);
+      return context;
+    });
+    for (const context of opened) await context.close();
+  },
+});
 
 export const DEMO_PASSWORD = "marginalia-demo";
 export const DEMO_MODERATOR = { email: "moderator@example.org", displayName: "Mira (moderator)" };
