@@ -6,7 +6,8 @@ import { parseMarkdown } from "./markdown.ts";
 import { parsePlainLesson, parsePlainSummary } from "./plaintext.ts";
 import { failed, ok, type ParsedReading, type ReadingFormat, type Result } from "./types.ts";
 
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export { MAX_FILE_BYTES } from "./limits.ts";
+import { MAX_FILE_BYTES } from "./limits.ts";
 
 const PARSERS: Record<ReadingFormat, (text: string, sourceName: string, checksum: string) => Result<ParsedReading>> = {
   markdown: parseMarkdown,
