@@ -104,11 +104,12 @@ export function KeyboardShortcuts() {
         className="shortcuts-dialog"
         aria-labelledby="shortcuts-title"
         onClose={onClose}
-        // A click on the backdrop lands on the dialog element itself.
+        // The dialog has no padding of its own, so only a click on the backdrop lands on it.
         onClick={(event) => {
           if (event.target === event.currentTarget) event.currentTarget.close();
         }}
       >
+        <div className="shortcuts-dialog-body">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <ul className="shortcut-list">
           {SHORTCUTS.map(([key, does]) => (
@@ -121,6 +122,7 @@ export function KeyboardShortcuts() {
         <button type="button" onClick={() => dialog.current?.close()}>
           Close
         </button>
+        </div>
       </dialog>
     </>
   );
