@@ -18,6 +18,7 @@ import { prepareDatabase } from "./app/db/prepare.server.ts";
 import type { Database } from "./app/db/client.server.ts";
 import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
 import { createLogger, type Logger } from "./app/server/logger.server.ts";
+import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
 import { bodyLimitGuard, csrfGuard, sessionGuard, DEFAULT_BODY_LIMIT, type RequestAuth } from "./app/server/http-guards.server.ts";
 import { createRealtime, type RealtimeServer } from "./app/realtime/socket.server.ts";
 import { attachRedisAdapter } from "./app/realtime/redis.server.ts";
@@ -41,11 +42,13 @@ export interface CreateAppServerOptions {
   logger?: Logger;
   /** Serve the production build even when NODE_ENV is not production (tests, benchmarks). */
   mode?: "production" | "development";
+  /** Where invitation mail goes (default: the server log). */
+  mailer?: Mailer;
   /** Mounts extra Express handlers before Remix (benchmark baselines). */
   beforeRemix?: (app: express.Express) => void;
 }
 
-export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix }: CreateAppServerOptions): Promise<AppServer> {
+export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix, mailer = logMailer(logger) }: CreateAppServerOptions): Promise<AppServer> {
   const production = (mode ?? (env.nodeEnv === "production" ? "production" : "development")) === "production";
   const database = await prepareDatabase(env.database, {
     rootDir,
@@ -109,6 +112,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
         cookieSecure: cookieSecure(req),
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         logger,
+        mailer,
+        publicOrigin: env.publicOrigin,
       }) satisfies AppContext,
     }),
   );

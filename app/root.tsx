@@ -52,6 +52,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
               {user ? (
                 <>
                   <li>
+                    <NavLink to="/groups">My groups</NavLink>
+                  </li>
+                  <li>
                     <NavLink to="/account">{user.displayName}</NavLink>
                   </li>
                   <li>

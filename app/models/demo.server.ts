@@ -4,6 +4,7 @@ import { hashPassword } from "./password.server.ts";
 import { importContentTx } from "./content.server.ts";
 
 export const DEMO_PASSWORD = "marginalia-demo";
+export const DEMO_GROUP_NAME = "Evening readers";
 export const DEMO_ACCOUNTS = {
   moderator: { email: "moderator@example.org", displayName: "Mira (moderator)" },
   member: { email: "member@example.org", displayName: "Sam (member)" },
@@ -21,8 +22,18 @@ export async function seedDemoIfEmpty(db: Db, demoCourseDir: string): Promise<bo
   await db.$transaction(
     async (tx) => {
       const moderator = await tx.user.create({ data: { ...DEMO_ACCOUNTS.moderator, passwordHash } });
-      await tx.user.create({ data: { ...DEMO_ACCOUNTS.member, passwordHash } });
+      const member = await tx.user.create({ data: { ...DEMO_ACCOUNTS.member, passwordHash } });
       await importContentTx(tx, set, { ownerId: moderator.id });
+      const course = await tx.course.findUniqueOrThrow({ where: { slug: set.course.slug } });
+      const group = await tx.group.create({
+        data: { courseId: course.id, name: DEMO_GROUP_NAME, description: "The demo group: Mira moderates, Sam reads along." },
+      });
+      await tx.membership.createMany({
+        data: [
+          { groupId: group.id, userId: moderator.id, role: "owner" },
+          { groupId: group.id, userId: member.id, role: "member" },
+        ],
+      });
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

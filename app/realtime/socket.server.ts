@@ -18,11 +18,14 @@ export interface RealtimeDeps {
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
+  group: (groupId: string) => `group:${groupId}`,
 };
 
 export interface RealtimeControl {
   /** Ends live connections of these sessions at once (logout, password change). */
   endSessions(sessionIds: string[], reason: "logout" | "logout-everywhere" | "password-changed"): void;
+  /** A member left or was removed: their sockets leave the group's rooms at once. */
+  membershipEnded(groupId: string, userId: string): void;
 }
 
 /** Only browsers on our own origin may open a socket: the cookie alone would not stop a cross-site page. */
@@ -74,6 +77,9 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         room.emit("session:ended", { reason });
         io.in(rooms.session(sessionId)).disconnectSockets(true);
       }
+    },
+    membershipEnded(groupId, userId) {
+      io.in(rooms.user(userId)).socketsLeave(rooms.group(groupId));
     },
   };
 }

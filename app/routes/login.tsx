@@ -4,7 +4,7 @@ import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { createSession, sessionCookie } from "~/models/session.server.ts";
 import { logIn } from "~/models/user.server.ts";
 import { logInSchema } from "~/models/user-rules.ts";
-import { requireAnonymous, safeRedirect } from "~/utils/auth.server.ts";
+import { destinationAfterSignIn, requireAnonymous } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Marginalia" }];
@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors: { form: "That email and password do not match an account." }, values: echo }, { status: 400 });
   }
   const { token, session } = await createSession(context.db, result.userId);
-  return redirect(safeRedirect(values.redirectTo), {
+  return redirect(await destinationAfterSignIn(context, { id: result.userId, email: parsed.data.email }, values.redirectTo), {
     headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
   });
 }

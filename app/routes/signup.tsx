@@ -4,7 +4,7 @@ import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { createSession, sessionCookie } from "~/models/session.server.ts";
 import { createUser } from "~/models/user.server.ts";
 import { PASSWORD_MIN, signUpSchema } from "~/models/user-rules.ts";
-import { requireAnonymous, safeRedirect } from "~/utils/auth.server.ts";
+import { destinationAfterSignIn, requireAnonymous } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Marginalia" }];
@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await createUser(context.db, parsed.data);
   if (!result.ok) return data({ errors: { [result.field]: result.message }, values: echo }, { status: 400 });
   const { token, session } = await createSession(context.db, result.userId);
-  return redirect(safeRedirect(values.redirectTo), {
+  return redirect(await destinationAfterSignIn(context, { id: result.userId, email: parsed.data.email }, values.redirectTo), {
     headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
   });
 }

@@ -1,6 +1,7 @@
 import type { Db } from "~/db/client.server.ts";
 import type { RealtimeControl } from "~/realtime/socket.server.ts";
 import type { Logger } from "./logger.server.ts";
+import type { Mailer } from "./mailer.server.ts";
 import type { RequestAuth } from "./http-guards.server.ts";
 
 /** What server.ts hands every loader and action. */
@@ -13,6 +14,9 @@ export interface AppContext {
   cookieSecure: boolean;
   clientAddress: string;
   logger: Logger;
+  mailer: Mailer;
+  /** PUBLIC_ORIGIN when configured (links in mail), else links use the request's origin. */
+  publicOrigin: string | undefined;
 }
 
 declare module "@remix-run/server-runtime" {

@@ -1,4 +1,5 @@
 import { redirect } from "@remix-run/node";
+import { acceptInvite } from "~/models/invite.server.ts";
 import type { AppContext } from "~/server/context.server.ts";
 
 /** Where to go after logging in: only paths on this site, never another origin. */
@@ -17,4 +18,23 @@ export function requireUser(context: AppContext, request: Request) {
 
 export function requireAnonymous(context: AppContext) {
   if (context.auth) throw redirect("/");
+}
+
+const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{10,64})$/;
+
+/**
+ * Where a person goes right after signing up or logging in. Coming from an invitation, they join
+ * the group in the same request and land in it; if the invitation cannot be used any more they
+ * land on its page, which says why.
+ */
+export async function destinationAfterSignIn(
+  context: AppContext,
+  user: { id: string; email: string },
+  redirectTo: FormDataEntryValue | string | null | undefined,
+): Promise<string> {
+  const target = safeRedirect(redirectTo);
+  const invite = INVITE_PATH.exec(target);
+  if (!invite) return target;
+  const result = await acceptInvite(context.db, invite[1]!, user);
+  return result.ok ? `/groups/${result.groupId}` : target;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { ReaderReading } from "~/models/reader.server.ts";
+import { HashLink } from "./hash-link.tsx";
 import { passageId, readingId } from "./paths.ts";
 
 /** Wide enough for the contents to sit in a column beside the text (matches app.css). */
@@ -23,12 +24,12 @@ export function OnThisPage({ readings }: { readings: ReaderReading[] }) {
             const headings = reading.passages.filter((passage) => passage.kind === "heading");
             return (
               <li key={reading.id}>
-                <a href={`#${readingId(reading.slug)}`}>{reading.title}</a>
+                <HashLink id={readingId(reading.slug)}>{reading.title}</HashLink>
                 {headings.length > 0 ? (
                   <ol>
                     {headings.map((heading) => (
                       <li key={heading.key}>
-                        <a href={`#${passageId(heading.key)}`}>{heading.text}</a>
+                        <HashLink id={passageId(heading.key)}>{heading.text}</HashLink>
                       </li>
                     ))}
                   </ol>

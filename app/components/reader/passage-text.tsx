@@ -16,7 +16,7 @@ export function PassageText({ passage, courseSlug }: { passage: ReaderPassage; c
       <Link key={ref.start} to={dayPath(courseSlug, ref.day)} className="day-ref">
         {words}
         {/* "tomorrow" alone does not say where the link goes. */}
-        {words.toLowerCase() === ref.label.toLowerCase() ? null : <span className="visually-hidden"> ({ref.label})</span>}
+        {words.toLowerCase() === ref.label.toLowerCase() ? null : <span className="visually-hidden">{` (${ref.label})`}</span>}
       </Link>,
     );
     at = ref.end;

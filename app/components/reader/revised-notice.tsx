@@ -1,4 +1,5 @@
 import type { RevisedNotice as Notice } from "~/models/reader.server.ts";
+import { HashLink } from "./hash-link.tsx";
 import { passageId } from "./paths.ts";
 
 function count(n: number, one: string, many: string) {
@@ -26,7 +27,7 @@ export function RevisedNotice({ notice, revision }: { notice: Notice; revision: 
       </p>
       {first ? (
         <p>
-          <a href={`#${passageId(first)}`}>Go to the first change</a>
+          <HashLink id={passageId(first)}>Go to the first change</HashLink>
           {notice.changedKeys.length > 1 ? " (changed passages are marked in the margin)" : " (it is marked in the margin)"}
         </p>
       ) : null}

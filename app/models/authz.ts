@@ -1,0 +1,95 @@
+/**
+ * Who may do what — the one place that answers it, for loaders, actions and socket handlers alike
+ * (and for the pages, to show only the controls a person may use). Pure: no database here.
+ */
+export const ROLES = ["owner", "moderator", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type GroupAction =
+  | "group.view"
+  | "group.editSettings"
+  | "group.invite"
+  | "group.viewAudit"
+  | "group.leave"
+  | "member.remove"
+  | "member.promote"
+  | "member.demote"
+  | "member.transferOwnership"
+  | "lesson.viewAhead"
+  | "discussion.view"
+  | "discussion.post"
+  | "discussion.moderate"
+  | "session.run";
+
+const ALLOWED: Record<GroupAction, readonly Role[]> = {
+  "group.view": ROLES,
+  "group.editSettings": ["owner", "moderator"],
+  "group.invite": ["owner", "moderator"],
+  "group.viewAudit": ["owner", "moderator"],
+  "group.leave": ROLES,
+  "member.remove": ["owner", "moderator"],
+  "member.promote": ["owner"],
+  "member.demote": ["owner"],
+  "member.transferOwnership": ["owner"],
+  "lesson.viewAhead": ["owner", "moderator"],
+  "discussion.view": ROLES,
+  "discussion.post": ROLES,
+  "discussion.moderate": ["owner", "moderator"],
+  "session.run": ["owner", "moderator"],
+};
+
+/** For actions on another member: their role, and whether they are the actor. */
+export interface MemberTarget {
+  role: Role;
+  isSelf: boolean;
+}
+
+export type Decision = { ok: true } | { ok: false; reason: string };
+
+const yes: Decision = { ok: true };
+const no = (reason: string): Decision => ({ ok: false, reason });
+
+/**
+ * May someone with `role` (null: not a member) do `action` (to `target`)? Non-members may do
+ * nothing in a group; the reason is a sentence to show to the person refused.
+ */
+export function decide(role: Role | null, action: GroupAction, target?: MemberTarget): Decision {
+  if (role === null) return no("You are not a member of this group.");
+  if (!ALLOWED[action].includes(role)) return no(refusal(action));
+  switch (action) {
+    case "group.leave":
+      return role === "owner" ? no("Hand ownership to another member before leaving the group.") : yes;
+    case "member.remove":
+      if (!target) return no("Choose a member.");
+      if (target.isSelf) return no("To leave the group, use Leave group.");
+      if (target.role === "owner") return no("The owner cannot be removed.");
+      if (target.role === "moderator" && role !== "owner") return no("Only the owner can remove a moderator.");
+      return yes;
+    case "member.promote":
+      if (!target || target.role !== "member") return no("Only members can be made moderators.");
+      return yes;
+    case "member.demote":
+      if (!target || target.role !== "moderator") return no("Only moderators can be made members again.");
+      return yes;
+    case "member.transferOwnership":
+      if (!target || target.isSelf) return no("Choose another member to hand ownership to.");
+      return yes;
+    default:
+      return yes;
+  }
+}
+
+export function can(role: Role | null, action: GroupAction, target?: MemberTarget): boolean {
+  return decide(role, action, target).ok;
+}
+
+function refusal(action: GroupAction): string {
+  if (action.startsWith("member.promote") || action.startsWith("member.demote") || action === "member.transferOwnership") {
+    return "Only the group's owner can change roles.";
+  }
+  return "Only the group's moderators can do that.";
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,215 @@
+/**
+ * Reading groups, memberships and their audit log. Every change re-reads the roles it depends on
+ * inside its transaction and asks app/models/authz.ts, so two moderators acting at once cannot
+ * leave a group without an owner.
+ */
+import type { Db } from "~/db/client.server.ts";
+import type { Tx } from "./content.server.ts";
+import { decide, isRole, type Decision, type GroupAction, type Role } from "./authz.ts";
+import type { GroupSettings } from "./group-rules.ts";
+
+export type MemberChange = "promote" | "demote" | "remove" | "transfer";
+
+export async function createGroup(db: Db, ownerId: string, courseId: string, settings: GroupSettings) {
+  return db.$transaction(async (tx) => {
+    const group = await tx.group.create({ data: { courseId, ...settings } });
+    await tx.membership.create({ data: { groupId: group.id, userId: ownerId, role: "owner" } });
+    await audit(tx, group.id, ownerId, "group.created", null, settings.name);
+    return group;
+  });
+}
+
+export async function updateGroupSettings(db: Db, groupId: string, actorId: string, settings: GroupSettings) {
+  await db.$transaction(async (tx) => {
+    await tx.group.update({ where: { id: groupId }, data: settings });
+    await audit(tx, groupId, actorId, "group.settings", null, describeSettings(settings));
+  });
+}
+
+function describeSettings(settings: GroupSettings) {
+  return settings.paceMode === "self"
+    ? `${settings.name}; self-paced`
+    : `${settings.name}; ${settings.daysPerWeek} days a week from ${settings.startDate} (${settings.timeZone})${settings.lockAhead ? ", later days locked" : ""}`;
+}
+
+/** The member's view of a group, or null when the user is not a member (callers answer 404). */
+export async function loadGroupForMember(db: Db, groupId: string, userId: string) {
+  const membership = await db.membership.findUnique({
+    where: { groupId_userId: { groupId, userId } },
+    select: {
+      role: true,
+      group: {
+        select: {
+          id: true,
+          name: true,
+          description: true,
+          paceMode: true,
+          startDate: true,
+          daysPerWeek: true,
+          timeZone: true,
+          lockAhead: true,
+          createdAt: true,
+          course: { select: { id: true, slug: true, title: true, dayCount: true } },
+        },
+      },
+    },
+  });
+  if (!membership || !isRole(membership.role)) return null;
+  return { group: membership.group, role: membership.role as Role };
+}
+
+export async function listMyGroups(db: Db, userId: string) {
+  const memberships = await db.membership.findMany({
+    where: { userId },
+    orderBy: { joinedAt: "asc" },
+    select: {
+      role: true,
+      group: {
+        select: {
+          id: true,
+          name: true,
+          paceMode: true,
+          startDate: true,
+          daysPerWeek: true,
+          timeZone: true,
+          lockAhead: true,
+          course: { select: { slug: true, title: true, dayCount: true } },
+          _count: { select: { memberships: true } },
+        },
+      },
+    },
+  });
+  return memberships.map((membership) => ({ role: membership.role as Role, ...membership.group }));
+}
+
+export async function listMembers(db: Db, groupId: string) {
+  const members = await db.membership.findMany({
+    where: { groupId },
+    select: { role: true, joinedAt: true, user: { select: { id: true, displayName: true } } },
+  });
+  const order: Record<string, number> = { owner: 0, moderator: 1, member: 2 };
+  return members
+    .map((member) => ({ userId: member.user.id, displayName: member.user.displayName, role: member.role as Role, joinedAt: member.joinedAt }))
+    .sort((a, b) => order[a.role]! - order[b.role]! || a.displayName.localeCompare(b.displayName));
+}
+
+const CHANGE_ACTION: Record<MemberChange, GroupAction> = {
+  promote: "member.promote",
+  demote: "member.demote",
+  remove: "member.remove",
+  transfer: "member.transferOwnership",
+};
+
+/** Promote, demote, remove or make owner, after checking the actor's and target's current roles. */
+export async function changeMember(
+  db: Db,
+  input: { groupId: string; actorId: string; targetUserId: string; change: MemberChange },
+): Promise<Decision> {
+  return db.$transaction(async (tx) => {
+    const [actor, target] = await Promise.all([
+      tx.membership.findUnique({ where: { groupId_userId: { groupId: input.groupId, userId: input.actorId } } }),
+      tx.membership.findUnique({ where: { groupId_userId: { groupId: input.groupId, userId: input.targetUserId } } }),
+    ]);
+    if (!target || !isRole(target.role)) return { ok: false, reason: "That person is not a member of this group." } as const;
+    const decision = decide(actor && isRole(actor.role) ? actor.role : null, CHANGE_ACTION[input.change], {
+      role: target.role,
+      isSelf: input.actorId === input.targetUserId,
+    });
+    if (!decision.ok) return decision;
+    const where = { id: target.id };
+    switch (input.change) {
+      case "promote":
+        await tx.membership.update({ where, data: { role: "moderator" } });
+        break;
+      case "demote":
+        await tx.membership.update({ where, data: { role: "member" } });
+        break;
+      case "remove":
+        await tx.membership.delete({ where });
+        break;
+      case "transfer":
+        // The previous owner stays on as a moderator.
+        await tx.membership.update({ where, data: { role: "owner" } });
+        await tx.membership.update({ where: { id: actor!.id }, data: { role: "moderator" } });
+        break;
+    }
+    await audit(tx, input.groupId, input.actorId, `member.${input.change}`, input.targetUserId, `${target.role} →${input.change === "remove" ? " removed" : ""}`);
+    return decision;
+  });
+}
+
+export async function leaveGroup(db: Db, groupId: string, userId: string): Promise<Decision> {
+  return db.$transaction(async (tx) => {
+    const membership = await tx.membership.findUnique({ where: { groupId_userId: { groupId, userId } } });
+    const decision = decide(membership && isRole(membership.role) ? membership.role : null, "group.leave");
+    if (!decision.ok) return decision;
+    await tx.membership.delete({ where: { id: membership!.id } });
+    await audit(tx, groupId, userId, "member.left", userId, membership!.role);
+    return decision;
+  });
+}
+
+export async function addMember(tx: Tx, groupId: string, userId: string, via: string) {
+  await tx.membership.create({ data: { groupId, userId, role: "member" } });
+  await audit(tx, groupId, userId, "member.joined", userId, via);
+}
+
+export async function audit(tx: Tx | Db, groupId: string, actorId: string | null, action: string, targetUserId: string | null, detail = "") {
+  await tx.auditEvent.create({ data: { groupId, actorId, action, targetUserId, detail } });
+}
+
+/** Who joined, left and changed role: visible to every member (moderation details stay on the audit page). */
+export const PUBLIC_ACTIVITY = ["group.created", "member.joined", "member.left", "member.promote", "member.demote", "member.transfer"];
+
+export async function listAudit(db: Db, groupId: string, options: { onlyPublic?: boolean; take?: number } = {}) {
+  const events = await db.auditEvent.findMany({
+    where: { groupId, ...(options.onlyPublic ? { action: { in: PUBLIC_ACTIVITY } } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: options.take ?? 100,
+    select: {
+      id: true,
+      action: true,
+      detail: true,
+      createdAt: true,
+      actor: { select: { displayName: true } },
+      targetUser: { select: { displayName: true } },
+    },
+  });
+  return events.map((event) => ({
+    id: event.id,
+    action: event.action,
+    detail: event.detail,
+    at: event.createdAt.toISOString(),
+    actor: event.actor?.displayName ?? "someone who left",
+    target: event.targetUser?.displayName ?? null,
+  }));
+}
+
+export function describeActivity(event: { action: string; actor: string; target: string | null; detail: string }): string {
+  switch (event.action) {
+    case "group.created":
+      return `${event.actor} created the group`;
+    case "group.settings":
+      return `${event.actor} changed the group's settings (${event.detail})`;
+    case "member.joined":
+      return `${event.actor} joined`;
+    case "member.left":
+      return `${event.actor} left`;
+    case "member.promote":
+      return `${event.actor} made ${event.target} a moderator`;
+    case "member.demote":
+      return `${event.actor} made ${event.target} a member again`;
+    case "member.remove":
+      return `${event.actor} removed ${event.target}`;
+    case "member.transfer":
+      return `${event.actor} handed ownership to ${event.target}`;
+    case "invite.created":
+      return `${event.actor} created an invite link${event.detail ? ` (${event.detail})` : ""}`;
+    case "invite.email":
+      return `${event.actor} invited ${event.detail}`;
+    case "invite.revoked":
+      return `${event.actor} revoked an invitation${event.detail ? ` (${event.detail})` : ""}`;
+    default:
+      return `${event.actor}: ${event.action}${event.detail ? ` (${event.detail})` : ""}`;
+  }
+}

@@ -1,0 +1,147 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormError } from "~/components/form.tsx";
+import { can } from "~/models/authz.ts";
+import { describeActivity, leaveGroup, listAudit, listMembers, listMyGroups } from "~/models/group.server.ts";
+import { currentDay, describePace } from "~/models/pace.ts";
+import { requireGroupMember } from "~/utils/group-access.server.ts";
+import { formValues } from "~/utils/forms.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} · Marginalia` : "Group · Marginalia" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
+  const day = currentDay(group, group.course.dayCount);
+  const [members, activity, myGroups, todaysLesson] = await Promise.all([
+    listMembers(context.db, group.id),
+    listAudit(context.db, group.id, { onlyPublic: true, take: 10 }),
+    listMyGroups(context.db, auth.user.id),
+    day > 0
+      ? context.db.lesson.findUnique({ where: { courseId_day: { courseId: group.course.id, day: group.paceMode === "scheduled" ? day : 1 } }, select: { day: true, title: true } })
+      : null,
+  ]);
+  return {
+    group: { id: group.id, name: group.name, description: group.description, pace: describePace(group, group.course.dayCount), selfPaced: group.paceMode !== "scheduled" },
+    course: group.course,
+    role,
+    todaysLesson,
+    members: members.map((member) => ({ userId: member.userId, displayName: member.displayName, role: member.role, isMe: member.userId === auth.user.id })),
+    activity: activity.map((event) => ({ id: event.id, at: event.at, text: describeActivity(event) })),
+    otherGroups: myGroups.filter((other) => other.id !== group.id).map((other) => ({ id: other.id, name: other.name })),
+    may: {
+      manageMembers: can(role, "group.invite"),
+      editSettings: can(role, "group.editSettings"),
+      viewAudit: can(role, "group.viewAudit"),
+      leave: can(role, "group.leave"),
+    },
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { auth, group } = await requireGroupMember(context, request, params.groupId);
+  const { intent } = formValues(await request.formData());
+  if (intent !== "leave") return data({ error: "Unknown action." }, { status: 400 });
+  const result = await leaveGroup(context.db, group.id, auth.user.id);
+  if (!result.ok) return data({ error: result.reason }, { status: 400 });
+  context.realtime.membershipEnded(group.id, auth.user.id);
+  return redirect(`/groups?left=${encodeURIComponent(group.name)}`);
+}
+
+const roleLabel = { owner: "Owner", moderator: "Moderator", member: "Member" } as const;
+
+export default function GroupHome() {
+  const { group, course, role, todaysLesson, members, activity, otherGroups, may } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section className="page group-home">
+      <p className="eyebrow">
+        {course.title} · you are {role === "member" ? "a member" : `the ${role}`}
+      </p>
+      <h1>{group.name}</h1>
+      {group.description ? <p className="lede">{group.description}</p> : null}
+      <FormError message={actionData?.error} />
+      <div className="group-grid">
+        <section aria-labelledby="today-heading" className="card">
+          <h2 id="today-heading">{group.selfPaced ? "Where to start" : "Today"}</h2>
+          <p>{group.pace}</p>
+          {todaysLesson ? (
+            <p>
+              <Link className="button" to={`/groups/${group.id}/day/${todaysLesson.day}`}>
+                Day {todaysLesson.day}: {todaysLesson.title}
+              </Link>
+            </p>
+          ) : (
+            <p className="empty">No lesson is open yet.</p>
+          )}
+          <p>
+            <Link to={`/courses/${course.slug}`}>All {course.dayCount} days of {course.title}</Link>
+          </p>
+        </section>
+        <section aria-labelledby="live-heading" className="card">
+          <h2 id="live-heading">Live session</h2>
+          <p className="empty">No live session is scheduled.</p>
+        </section>
+        <section aria-labelledby="members-heading" className="card">
+          <h2 id="members-heading">
+            Members <span className="count">({members.length})</span>
+          </h2>
+          <ul className="member-list">
+            {members.map((member) => (
+              <li key={member.userId}>
+                {member.displayName}
+                {member.isMe ? " (you)" : ""} <span className="role-badge">{roleLabel[member.role]}</span>
+              </li>
+            ))}
+          </ul>
+          {may.manageMembers ? (
+            <p>
+              <Link to={`/groups/${group.id}/members`}>Invite and manage members</Link>
+            </p>
+          ) : null}
+        </section>
+        <section aria-labelledby="activity-heading" className="card">
+          <h2 id="activity-heading">Recent activity</h2>
+          {activity.length === 0 ? (
+            <p className="empty">Nothing has happened yet.</p>
+          ) : (
+            <ul className="activity-list">
+              {activity.map((event) => (
+                <li key={event.id}>
+                  {event.text} <time dateTime={event.at}>{event.at.slice(0, 10)}</time>
+                </li>
+              ))}
+            </ul>
+          )}
+          {may.viewAudit ? (
+            <p>
+              <Link to={`/groups/${group.id}/audit`}>Audit log</Link>
+            </p>
+          ) : null}
+        </section>
+      </div>
+      <footer className="group-footer">
+        {may.editSettings ? <Link to={`/groups/${group.id}/settings`}>Group settings</Link> : null}
+        {otherGroups.length > 0 ? (
+          <nav aria-label="Your other groups">
+            Switch to:{" "}
+            {otherGroups.map((other, index) => (
+              <span key={other.id}>
+                {index > 0 ? ", " : ""}
+                <Link to={`/groups/${other.id}`}>{other.name}</Link>
+              </span>
+            ))}
+          </nav>
+        ) : null}
+        {may.leave ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="leave" className="link-button">
+              Leave this group
+            </button>
+          </Form>
+        ) : (
+          <p className="hint">As the owner, hand ownership to another member before you can leave.</p>
+        )}
+      </footer>
+    </section>
+  );
+}
