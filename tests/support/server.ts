@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import { createAppServer, type AppServer } from "../../server.ts";
+import type { Mail, Mailer } from "~/server/mailer.server.ts";
 import { freshDatabaseUrl as freshUrl, postgresBaseUrl, testEnv } from "./database.ts";
 
 export interface TestServer extends AppServer {
@@ -8,14 +9,25 @@ export interface TestServer extends AppServer {
 
 /** The real server (production build) on port 0 over a fresh database holding the demo course. */
 export async function startTestServer(
-  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean } = {},
+  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean; mailer?: Mailer } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl({ empty: options.empty }));
-  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production" });
+  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production", mailer: options.mailer });
   return Object.assign(server, { databaseUrl });
 }
 
 /** A fresh database for this test file (on PostgreSQL, a schema dropped when the run ends). */
 export function freshDatabaseUrl(options: { empty?: boolean } = {}) {
   return freshUrl({ ...options, schemaPrefix: postgresBaseUrl ? inject("schemaPrefix") : undefined });
+}
+
+/** A mailer that keeps what it was asked to send, for tests that read invitation mail. */
+export function capturingMailer(): Mailer & { sent: Mail[] } {
+  const sent: Mail[] = [];
+  return {
+    sent,
+    async send(mail) {
+      sent.push(mail);
+    },
+  };
 }
