@@ -1,0 +1,99 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { CommentBody } from "~/components/comment-body.tsx";
+import { findMentions, mentionHandle, parseCommentMarkdown, plainText, safeHref } from "./comment-markdown.ts";
+
+const render = (source: string, mentionable: string[] = []) =>
+  renderToStaticMarkup(createElement(CommentBody, { blocks: parseCommentMarkdown(source, new Set(mentionable)) }));
+
+// Classic payloads from XSS cheat sheets: every one must come out as inert text.
+const PAYLOADS = [
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  '<a href="javascript:alert(1)">x</a>',
+  "[click](javascript:alert(1))",
+  "[click](JaVaScRiPt:alert(1))",
+  "[click](  javascript:alert(1))",
+  "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+  "[click](vbscript:msgbox(1))",
+  "![x](javascript:alert(1))",
+  '<svg onload="alert(1)">',
+  "<iframe src=//evil.example></iframe>",
+  '<div style="background:url(javascript:alert(1))">',
+  "<<script>script>alert(1)<</script>/script>",
+  '"><script>alert(document.cookie)</script>',
+  "<details open ontoggle=alert(1)>",
+  "`<script>alert(1)</script>`",
+  "```\n<script>alert(1)</script>\n```",
+  "> <img src=x onerror=alert(1)>",
+  "- <b onmouseover=alert(1)>hover</b>",
+  "[x](https://example.org \"title\" onmouseover=alert(1))",
+  "&lt;script&gt;alert(1)&lt;/script&gt;",
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+];
+
+describe("comment Markdown safety", () => {
+  const ALLOWED_TAGS = new Set(["div", "p", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "br", "span"]);
+
+  it.each(PAYLOADS)("renders %j inert", (payload) => {
+    const html = render(payload);
+    // Whatever the payload, the markup is only our own tags with our own attributes.
+    for (const tag of html.match(/<[^>]*>/g) ?? []) {
+      const name = /^<\/?([a-z0-9]+)/i.exec(tag)?.[1]?.toLowerCase() ?? "";
+      expect(ALLOWED_TAGS, tag).toContain(name);
+      expect(tag).not.toMatch(/\son\w+=/i);
+      expect(tag).not.toMatch(/\sstyle=/i);
+      expect(tag).not.toMatch(/href="\s*(javascript|data|vbscript):/i);
+    }
+    expect(html.match(/<div/g)).toHaveLength(1);
+  });
+
+  it("keeps what the person typed visible as text", () => {
+    expect(render("<script>alert(1)</script>")).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(render("[click](javascript:alert(1))")).toBe('<div class="comment-body"><p>click</p></div>');
+  });
+
+  it("renders the allowed subset", () => {
+    const html = render("Some **strong** and *em* and `code` and ~~gone~~\n\n- one\n- two\n\n1. first\n\n> quoted\n\n[site](https://example.org/a?b=1)");
+    expect(html).toContain("<strong>strong</strong>");
+    expect(html).toContain("<em>em</em>");
+    expect(html).toContain("<code>code</code>");
+    expect(html).toContain("<del>gone</del>");
+    expect(html).toContain("<ul><li><p>one</p></li><li><p>two</p></li></ul>");
+    expect(html).toContain('<ol start="1">');
+    expect(html).toContain("<blockquote><p>quoted</p></blockquote>");
+    expect(html).toContain('<a href="https://example.org/a?b=1" rel="nofollow ugc noopener noreferrer" target="_blank">site</a>');
+  });
+
+  it("shows headings as strong text, not as page headings", () => {
+    expect(render("# Big")).toBe('<div class="comment-body"><p><strong>Big</strong></p></div>');
+  });
+});
+
+describe("mentions", () => {
+  it("finds @handles and marks only members", () => {
+    expect(findMentions("Thanks @Sam and @mira.k, not email@example.org")).toEqual(["sam", "mira.k"]);
+    const html = render("Thanks @sam and @nobody", ["sam"]);
+    expect(html).toContain('<span class="mention">@sam</span>');
+    expect(html).toContain("and @nobody");
+  });
+
+  it("derives a handle from a display name", () => {
+    expect(mentionHandle("Mira (moderator)")).toBe("miramoderator");
+    expect(mentionHandle("Zoë Ó Sé")).toBe("zoëósé");
+  });
+});
+
+describe("helpers", () => {
+  it("allows only web, mail and in-site links", () => {
+    expect(safeHref("https://example.org")).toBe("https://example.org/");
+    expect(safeHref("/groups/1")).toBe("/groups/1");
+    expect(safeHref("//evil.example")).toBeNull();
+    expect(safeHref("javascript:alert(1)")).toBeNull();
+  });
+
+  it("gives plain text for notifications", () => {
+    expect(plainText("**Why** does `fsync` matter?\n\n- it _orders_ writes")).toBe("Why does fsync matter?\nit orders writes");
+  });
+});

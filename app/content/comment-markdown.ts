@@ -1,0 +1,188 @@
+/**
+ * Comment bodies: a safe subset of Markdown (paragraphs, emphasis, code, links, lists, quotes) and
+ * @mentions, parsed into a small tree that React renders as elements. Nothing is ever turned into
+ * HTML by string: raw HTML in a comment is just text, and links keep only http(s), mailto and
+ * in-site targets. Runs the same on the server and in the browser.
+ */
+import { marked, type Token, type Tokens } from "marked";
+
+export const MAX_COMMENT_LENGTH = 10_000;
+
+export type Inline =
+  | { t: "text"; v: string }
+  | { t: "em" | "strong" | "del"; c: Inline[] }
+  | { t: "code"; v: string }
+  | { t: "link"; href: string; c: Inline[] }
+  | { t: "mention"; handle: string }
+  | { t: "br" };
+
+export type Block =
+  | { t: "p"; c: Inline[] }
+  | { t: "list"; ordered: boolean; start: number; items: Block[][] }
+  | { t: "quote"; c: Block[] }
+  | { t: "pre"; v: string };
+
+const MENTION = /(^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_][\p{L}\p{N}_.-]{0,39})/gu;
+
+/** The handle people type after @ for a display name: its letters and digits, no spaces. */
+export function mentionHandle(displayName: string): string {
+  return displayName.normalize("NFKC").replace(/[^\p{L}\p{N}_.-]/gu, "").toLowerCase();
+}
+
+/** Every @handle written in a body (lower-case, without duplicates), whether or not it names anyone. */
+export function findMentions(source: string): string[] {
+  const found = new Set<string>();
+  for (const match of source.matchAll(MENTION)) found.add(match[2]!.replace(/[.-]+$/, "").toLowerCase());
+  return [...found];
+}
+
+/** Whether a link target is safe to render as a link. */
+export function safeHref(href: string): string | null {
+  const trimmed = href.trim();
+  if (/^\/(?!\/)|^#/.test(trimmed)) return trimmed;
+  try {
+    const url = new URL(trimmed);
+    return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+function text(v: string): Inline {
+  return { t: "text", v };
+}
+
+/** Splits plain text into text and mention nodes; only handles in `mentionable` become mentions. */
+function withMentions(value: string, mentionable: ReadonlySet<string>): Inline[] {
+  const out: Inline[] = [];
+  let last = 0;
+  for (const match of value.matchAll(MENTION)) {
+    const handle = match[2]!.replace(/[.-]+$/, "").toLowerCase();
+    if (!mentionable.has(handle)) continue;
+    const at = match.index! + match[1]!.length;
+    if (at > last) out.push(text(value.slice(last, at)));
+    out.push({ t: "mention", handle });
+    last = at + 1 + handle.length;
+  }
+  if (last < value.length) out.push(text(value.slice(last)));
+  return out;
+}
+
+function inlines(tokens: Token[] | undefined, mentionable: ReadonlySet<string>): Inline[] {
+  const out: Inline[] = [];
+  for (const token of tokens ?? []) {
+    switch (token.type) {
+      case "strong":
+      case "em":
+      case "del":
+        out.push({ t: token.type, c: inlines((token as Tokens.Strong).tokens, mentionable) });
+        break;
+      case "codespan":
+        out.push({ t: "code", v: decode((token as Tokens.Codespan).text) });
+        break;
+      case "br":
+        out.push({ t: "br" });
+        break;
+      case "link": {
+        const link = token as Tokens.Link;
+        const href = safeHref(link.href);
+        const children = inlines(link.tokens, new Set());
+        if (href) out.push({ t: "link", href, c: children });
+        else out.push(...children);
+        break;
+      }
+      case "image":
+        out.push(text((token as Tokens.Image).text || (token as Tokens.Image).href));
+        break;
+      case "text": {
+        const value = token as Tokens.Text;
+        if (value.tokens && value.tokens.length > 0) out.push(...inlines(value.tokens, mentionable));
+        else out.push(...withMentions(decode(value.text), mentionable));
+        break;
+      }
+      case "escape":
+        out.push(text((token as Tokens.Escape).text));
+        break;
+      default:
+        // Raw HTML and anything unknown is shown exactly as typed.
+        out.push(text(token.raw));
+    }
+  }
+  return merge(out);
+}
+
+function blocks(tokens: Token[], mentionable: ReadonlySet<string>, depth = 0): Block[] {
+  const out: Block[] = [];
+  for (const token of tokens) {
+    switch (token.type) {
+      case "space":
+      case "hr":
+        break;
+      case "paragraph":
+        out.push({ t: "p", c: inlines((token as Tokens.Paragraph).tokens, mentionable) });
+        break;
+      case "heading":
+        // No headings inside a comment: shown as a strong paragraph.
+        out.push({ t: "p", c: [{ t: "strong", c: inlines((token as Tokens.Heading).tokens, mentionable) }] });
+        break;
+      case "code":
+        out.push({ t: "pre", v: (token as Tokens.Code).text });
+        break;
+      case "blockquote":
+        out.push(depth >= 3 ? { t: "p", c: [text((token as Tokens.Blockquote).text)] } : { t: "quote", c: blocks((token as Tokens.Blockquote).tokens, mentionable, depth + 1) });
+        break;
+      case "list": {
+        const list = token as Tokens.List;
+        out.push({
+          t: "list",
+          ordered: list.ordered,
+          start: typeof list.start === "number" ? list.start : 1,
+          items: list.items.map((item) => (depth >= 3 ? [{ t: "p" as const, c: [text(item.text)] }] : blocks(item.tokens, mentionable, depth + 1))),
+        });
+        break;
+      }
+      case "text": {
+        // Text directly inside a list item.
+        const value = token as Tokens.Text;
+        out.push({ t: "p", c: value.tokens ? inlines(value.tokens, mentionable) : withMentions(decode(value.text), mentionable) });
+        break;
+      }
+      default:
+        // Raw HTML blocks, tables and anything else: shown as typed.
+        out.push({ t: "p", c: [text(token.raw.trim())] });
+    }
+  }
+  return out;
+}
+
+function merge(nodes: Inline[]): Inline[] {
+  const out: Inline[] = [];
+  for (const node of nodes) {
+    const previous = out[out.length - 1];
+    if (node.t === "text" && previous?.t === "text") previous.v += node.v;
+    else if (node.t !== "text" || node.v !== "") out.push(node);
+  }
+  return out;
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" };
+
+/** marked escapes these few in code and text; turn them back into the characters typed. */
+function decode(value: string): string {
+  return value.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!);
+}
+
+export function parseCommentMarkdown(source: string, mentionable: ReadonlySet<string> = new Set()): Block[] {
+  const tokens = marked.lexer(source.slice(0, MAX_COMMENT_LENGTH), { gfm: true, breaks: true });
+  return blocks(tokens, mentionable);
+}
+
+/** Plain text of a body (notifications, exports, aria labels). */
+export function plainText(blocksOrSource: Block[] | string): string {
+  const tree = typeof blocksOrSource === "string" ? parseCommentMarkdown(blocksOrSource) : blocksOrSource;
+  const inline = (nodes: Inline[]): string =>
+    nodes.map((node) => (node.t === "text" || node.t === "code" ? node.v : node.t === "mention" ? `@${node.handle}` : node.t === "br" ? " " : inline(node.c))).join("");
+  const block = (node: Block): string =>
+    node.t === "p" ? inline(node.c) : node.t === "pre" ? node.v : node.t === "quote" ? node.c.map(block).join(" ") : node.items.map((item) => item.map(block).join(" ")).join("; ");
+  return tree.map(block).join("\n").trim();
+}
