@@ -83,7 +83,9 @@ export async function loadHttp(ctx: BenchContext, target: HttpTarget, seconds = 
       .map(([code, { count }]) => `${count}×${code}`);
     problems.push(`${result.non2xx} non-2xx (${codes.join(", ")})`);
   }
-  if (result.errors > 0) problems.push(`${result.errors} errors`);
+  // autocannon counts a timeout as an error too.
+  const connectionErrors = result.errors - result.timeouts;
+  if (connectionErrors > 0) problems.push(`${connectionErrors} connection errors`);
   if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
   // A connection the server closes mid-request is silently reopened by autocannon: count the
   // requests that never got an answer (beyond the one per connection still in flight at the end).

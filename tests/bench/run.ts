@@ -266,6 +266,17 @@ function machineLines(): string[] {
   ];
 }
 
+/** A shared machine that is already busy gives the server less than a core: say so next to the figures. */
+function busyWarning(): string {
+  const cores = os.availableParallelism();
+  if (loadAtStart[0]! <= cores * 0.75) return "";
+  return `
+The machine was busy when this run started (load average ${loadAtStart[0]!.toFixed(1)} on ${cores} cores): other
+work competed with the server for CPU, so treat rates and latencies as rough; CPU ms/op and the ratios to
+the baseline hold up better.
+`;
+}
+
 function performanceDoc(cells: string[][], settings: { durationSeconds: number; warmupSeconds: number; connections: number }): string {
   return `# Performance
 
@@ -276,8 +287,9 @@ The latest figures from \`npm run bench\`, which rewrites this file on every ful
 \`npm run bench\` builds the app if needed, then starts the real production server (Express + Remix +
 Socket.IO, \`server.ts\`) in a child process on a throw-away SQLite database holding the demo course, and
 drives it from a second process on 127.0.0.1: [autocannon](https://github.com/mcollina/autocannon) for
-HTTP pages, real \`socket.io-client\`s for socket cases. Each case gets ${settings.warmupSeconds} s of
-unmeasured warm-up, then ${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases).
+HTTP pages (and real \`socket.io-client\`s for socket cases, as they are added). The cases run one after
+another against the same server process; each gets ${settings.warmupSeconds} s of unmeasured warm-up, then
+${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases).
 
 - **rate**: requests (or messages) completed per second over the measured window.
 - **p50 / p99 ms**: median and 99th-percentile latency as the load generator saw it.
@@ -286,6 +298,7 @@ unmeasured warm-up, then ${settings.durationSeconds} s of measured load (${setti
 - **CPU ms/op**: server CPU time per request (or message) completed. On a shared machine this moves less
   than the rate does, because it does not count the time the server waited for a core.
 - **peak RSS MB**: the server process's highest resident memory, sampled every 100 ms during the window.
+  RSS seldom shrinks, so a case's figure includes what earlier cases left behind.
 - **vs baseline**: this case's rate as a ratio of a baseline measured in the same run on the same server:
   for HTTP pages, the home page's exact HTML served as a static file (\`/__bench/static/\`, mounted by the
   benchmark before Remix), i.e. what a page would cost if rendering and the database were free.
@@ -302,7 +315,7 @@ this file alone) adjust it. New cases go in \`tests/bench/cases.ts\`.
 ## Machine
 
 ${machineLines().join("\n")}
-
+${busyWarning()}
 ## Figures
 
 ${markdownTable(cells)}
@@ -396,6 +409,8 @@ async function main(): Promise<number> {
 
   const cells = tableCells(rows);
   console.log(`\n${plainTable(cells)}\n`);
+  const busy = busyWarning().trim().replace(/\s+/g, " ");
+  if (busy) console.log(`bench: ${busy}`);
   const failed = rows.filter((row) => row.failure !== undefined);
   if (failed.length) {
     console.error(`bench: ${failed.length} case(s) failed to run: ${failed.map((row) => row.name).join(", ")}; docs/performance.md not updated.`);
