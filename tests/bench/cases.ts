@@ -6,6 +6,7 @@
  */
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
+import { BENCH_LESSON_PATH, BENCH_LESSON_MARKER } from "./content.ts";
 
 export interface BenchContext {
   /** The server's base URL, e.g. http://127.0.0.1:43121. */
@@ -29,6 +30,8 @@ export interface CaseResult {
   unit: "req/s" | "msg/s";
   rate: number;
   p50Ms: number;
+  /** Only for cases timed request by request (autocannon reports no p95). */
+  p95Ms?: number;
   p99Ms: number;
   /** Requests sent or messages delivered over the measured window. */
   total: number;
@@ -154,7 +157,61 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: `class="reader-header"`,
     target: async (ctx) => ({ path: LESSON_PATH, headers: { cookie: await ctx.signedInCookie() } }),
   }),
+  ...sequentialPair({
+    name: "lesson of 300 passages",
+    mustContain: BENCH_LESSON_MARKER,
+    target: async (ctx) => ({ path: BENCH_LESSON_PATH, headers: { cookie: await ctx.signedInCookie() } }),
+  }),
 ];
+
+const SEQUENTIAL_REQUESTS = 200;
+
+/** One request at a time, so each latency is the server's own time for the page (plus loopback). */
+async function timeSequentially(ctx: BenchContext, target: HttpTarget): Promise<CaseResult> {
+  const url = new URL(target.path, ctx.baseUrl);
+  const times: number[] = [];
+  const problems: string[] = [];
+  const started = performance.now();
+  for (let index = 0; index < SEQUENTIAL_REQUESTS; index += 1) {
+    const before = performance.now();
+    const response = await fetch(url, { headers: target.headers, redirect: "manual" });
+    await response.arrayBuffer();
+    times.push(performance.now() - before);
+    if (response.status !== 200 && problems.length === 0) problems.push(`answered ${response.status}`);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  const at = (fraction: number) => times[Math.min(times.length - 1, Math.floor(fraction * times.length))]!;
+  return { unit: "req/s", rate: SEQUENTIAL_REQUESTS / elapsed, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), total: SEQUENTIAL_REQUESTS, problems };
+}
+
+/**
+ * A page timed request by request (median and p95 server time), beside the very same HTML served
+ * as a static file in the same run.
+ */
+function sequentialPair(options: { name: string; mustContain: string; target(ctx: BenchContext): Promise<HttpTarget> }): BenchCase<unknown>[] {
+  const baselineName = `${options.name} as a static file (baseline)`;
+  return [
+    defineCase<HttpTarget>({
+      name: baselineName,
+      async setup(ctx) {
+        const html = await checkPage(ctx, await options.target(ctx), options.mustContain);
+        return { path: ctx.writeStatic(`${options.name.replace(/\W+/g, "-")}.html`, html) };
+      },
+      run: (ctx, target) => timeSequentially(ctx, target),
+    }),
+    defineCase<HttpTarget>({
+      name: `${options.name} (one request at a time)`,
+      baseline: baselineName,
+      async setup(ctx) {
+        const target = await options.target(ctx);
+        await checkPage(ctx, target, options.mustContain);
+        return target;
+      },
+      run: (ctx, target) => timeSequentially(ctx, target),
+    }),
+  ];
+}
 
 /** Signs up one user through the real form, as a browser would; returns its cookie header. */
 export async function signUpOneUser(baseUrl: string): Promise<string> {

@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureProductionBuild } from "../support/build.ts";
 import { migrateAndSeed } from "../support/database.ts";
+import { seedBenchContent } from "./content.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
 import { cases, signUpOneUser, type BenchCase, type BenchContext, type CaseResult } from "./cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
@@ -195,8 +196,8 @@ async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchC
 // ---------------------------------------------------------------------------------------------
 // The table
 
-const COLUMNS = ["case", "rate", "p50 ms", "p99 ms", "server CPU %", "CPU ms/op", "peak RSS MB", "vs baseline", "problems"] as const;
-const RIGHT_ALIGNED = new Set<string>(["rate", "p50 ms", "p99 ms", "server CPU %", "CPU ms/op", "peak RSS MB"]);
+const COLUMNS = ["case", "rate", "p50 ms", "p95 ms", "p99 ms", "server CPU %", "CPU ms/op", "peak RSS MB", "vs baseline", "problems"] as const;
+const RIGHT_ALIGNED = new Set<string>(["rate", "p50 ms", "p95 ms", "p99 ms", "server CPU %", "CPU ms/op", "peak RSS MB"]);
 
 function formatRate(result: CaseResult) {
   return `${Math.round(result.rate).toLocaleString("en-US")} ${result.unit}`;
@@ -210,7 +211,7 @@ function formatMs(ms: number) {
 function tableCells(rows: Row[]): string[][] {
   const byName = new Map(rows.map((row) => [row.name, row]));
   return rows.map((row) => {
-    if (!row.result || !row.stats) return [row.name, "—", "—", "—", "—", "—", "—", "—", `FAILED: ${row.failure ?? "no result"}`];
+    if (!row.result || !row.stats) return [row.name, "—", "—", "—", "—", "—", "—", "—", "—", `FAILED: ${row.failure ?? "no result"}`];
     const base = row.baseline ? byName.get(row.baseline)?.result : undefined;
     let versus = "(baseline)";
     if (row.baseline) versus = base && base.rate > 0 ? `${(row.result.rate / base.rate).toFixed(2)}× of ${shortName(row.baseline)}` : "baseline failed";
@@ -219,6 +220,7 @@ function tableCells(rows: Row[]): string[][] {
       row.result.problems.length ? `${row.name} (!)` : row.name,
       formatRate(row.result),
       formatMs(row.result.p50Ms),
+      row.result.p95Ms === undefined ? "—" : formatMs(row.result.p95Ms),
       formatMs(row.result.p99Ms),
       Math.round(row.stats.cpuPercent).toString(),
       row.result.total > 0 ? (row.stats.cpuMs / row.result.total).toFixed(2) : "—",
@@ -345,6 +347,7 @@ async function main(): Promise<number> {
   let server: BenchServer;
   try {
     await migrateAndSeed(`file:${databaseFile}`);
+    await seedBenchContent(`file:${databaseFile}`);
     console.log("bench: starting the server process…");
     server = await BenchServer.start(databaseFile);
   } catch (error) {
