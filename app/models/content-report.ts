@@ -13,7 +13,11 @@ export function describeImport(result: ImportResult): string[] {
       .filter(([, count]) => count > 0)
       .map(([how, count]) => `${count} ${how}`)
       .join(", ");
-    lines.push(`  ${where}: ${reading.status} revision ${reading.revision}, ${reading.passages} passages (${matched})`);
+    const threads = Object.entries(reading.reanchored)
+      .filter(([, count]) => count > 0)
+      .map(([how, count]) => `${count} ${how}`)
+      .join(", ");
+    lines.push(`  ${where}: ${reading.status} revision ${reading.revision}, ${reading.passages} passages (${matched})${threads ? `; threads re-attached: ${threads}` : ""}`);
   }
   return lines;
 }

@@ -6,6 +6,7 @@
 import type { Db } from "~/db/client.server.ts";
 import type { ImportSet, ResolvedReading } from "~/content/import-set.ts";
 import { assignKeys } from "~/content/keys.ts";
+import { reanchorAll, type PassageText, type ReanchorStatus } from "~/content/anchoring.ts";
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -17,6 +18,8 @@ export interface ReadingImportResult {
   revision: number;
   passages: number;
   matched: Record<"new" | "exact" | "moved" | "edited", number>;
+  /** How the discussion of this reading was re-attached to the new revision (threads by outcome). */
+  reanchored: Record<ReanchorStatus, number>;
 }
 
 export interface ImportResult {
@@ -114,12 +117,13 @@ async function importReading(tx: Tx, lessonId: string, source: ResolvedReading):
   const current = reading.currentRevision;
   const base = { sourceName: source.sourceName, day: source.day, reading: source.readingSlug };
   const matched = { new: 0, exact: 0, moved: 0, edited: 0 };
+  const reanchored = { exact: 0, moved: 0, fuzzy: 0, orphan: 0 };
 
   if (current && current.checksum === source.checksum) {
     if (reading.title !== source.readingTitle) {
       await tx.reading.update({ where: { id: reading.id }, data: { title: source.readingTitle } });
     }
-    return { ...base, status: "unchanged", revision: current.number, passages: current.passages.length, matched };
+    return { ...base, status: "unchanged", revision: current.number, passages: current.passages.length, matched, reanchored };
   }
 
   const keys = assignKeys(current ? current.passages : null, source.passages);
@@ -127,16 +131,62 @@ async function importReading(tx: Tx, lessonId: string, source: ResolvedReading):
   const revision = await tx.readingRevision.create({
     data: { readingId: reading.id, number, checksum: source.checksum, sourceName: source.fileName, format: source.format },
   });
-  await tx.passage.createMany({
-    data: source.passages.map((passage, position) => {
-      const { key, matchedBy } = keys[position]!;
-      matched[matchedBy] += 1;
-      return { revisionId: revision.id, key, position, kind: passage.kind, text: passage.text, matchedBy };
-    }),
+  const passages = source.passages.map((passage, position) => {
+    const { key, matchedBy } = keys[position]!;
+    matched[matchedBy] += 1;
+    return { revisionId: revision.id, key, position, kind: passage.kind, text: passage.text, matchedBy };
   });
+  await tx.passage.createMany({ data: passages });
+  if (current) Object.assign(reanchored, await reanchorComments(tx, reading.id, current.passages, passages, number));
   await tx.reading.update({
     where: { id: reading.id },
     data: { currentRevisionId: revision.id, title: source.readingTitle, kind: source.kind },
   });
-  return { ...base, status: current ? "revised" : "created", revision: number, passages: source.passages.length, matched };
+  return { ...base, status: current ? "revised" : "created", revision: number, passages: source.passages.length, matched, reanchored };
+}
+
+/**
+ * Re-attaches every thread on a reading to its new revision (app/content/anchoring.ts): the first
+ * comment of each thread carries the anchor, replies follow it. A thread whose text is gone becomes
+ * an orphan and keeps its original quote; "changed" sticks once the anchored text has changed.
+ */
+async function reanchorComments(tx: Tx, readingId: string, previous: PassageText[], next: PassageText[], revision: number) {
+  const counts = { exact: 0, moved: 0, fuzzy: 0, orphan: 0 };
+  const roots = await tx.comment.findMany({
+    where: { readingId, parentId: null, passageKey: { not: null } },
+    select: { id: true, passageKey: true, quoteExact: true, quotePrefix: true, quoteSuffix: true, quoteStart: true, quoteEnd: true, anchorChanged: true },
+  });
+  if (roots.length === 0) return counts;
+  const results = reanchorAll(
+    roots.map((root) => ({
+      passageKey: root.passageKey!,
+      quote:
+        root.quoteExact !== null && root.quoteStart !== null && root.quoteEnd !== null
+          ? { exact: root.quoteExact, prefix: root.quotePrefix ?? "", suffix: root.quoteSuffix ?? "", start: root.quoteStart, end: root.quoteEnd }
+          : null,
+    })),
+    previous,
+    next,
+  );
+  for (const [index, root] of roots.entries()) {
+    const result = results[index]!;
+    counts[result.status] += 1;
+    const anchor = {
+      passageKey: result.passageKey,
+      anchorRevision: revision,
+      anchorStatus: result.status,
+      anchorChanged: root.anchorChanged || result.changed || result.status === "orphan",
+    };
+    await tx.comment.update({
+      where: { id: root.id },
+      data: {
+        ...anchor,
+        ...(result.quote
+          ? { quoteExact: result.quote.exact, quotePrefix: result.quote.prefix, quoteSuffix: result.quote.suffix, quoteStart: result.quote.start, quoteEnd: result.quote.end }
+          : {}),
+      },
+    });
+    await tx.comment.updateMany({ where: { rootId: root.id, parentId: { not: null } }, data: anchor });
+  }
+  return counts;
 }

@@ -1,0 +1,535 @@
+/**
+ * Discussion in the margin of a group's lesson: threads anchored to passages and quotes, answers,
+ * pins, prompt answers, reactions, flags, moderation and notifications. Reads take a fixed number
+ * of queries however many threads a lesson has; every write checks app/models/authz.ts.
+ */
+import type { Db } from "~/db/client.server.ts";
+import { findMentions, mentionHandle } from "~/content/comment-markdown.ts";
+import { validateQuote, makeQuoteSelector } from "~/content/anchoring.ts";
+import { can, decide, type Decision, type Role } from "./authz.ts";
+import { audit } from "./group.server.ts";
+import { REACTIONS, type CommentKind, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
+
+export interface Viewer {
+  userId: string;
+  role: Role;
+}
+
+export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string };
+export type Done<T = object> = { ok: true } & T;
+
+const refuse = (status: Refusal["status"], message: string): Refusal => ({ ok: false, status, message });
+const fromDecision = (decision: Decision): Refusal | null => (decision.ok ? null : refuse(403, decision.reason));
+
+// ------------------------------------------------------------------ reading
+
+export interface CommentView {
+  id: string;
+  parentId: string | null;
+  rootId: string;
+  author: { id: string; displayName: string; handle: string };
+  kind: string;
+  createdAt: string;
+  editedAt: string | null;
+  /** visible; hidden (placeholder for members, text for moderators); removed (deleted, kept for its replies) */
+  state: "visible" | "hidden" | "removed";
+  /** The Markdown source, or null when the viewer may not see it. */
+  body: string | null;
+  reactions: Record<ReactionKind, number>;
+  myReactions: ReactionKind[];
+  pinned: { scope: string } | null;
+  isNew: boolean;
+  mine: boolean;
+  flags: number;
+  editCount: number;
+  replies: CommentView[];
+}
+
+export interface ThreadView extends CommentView {
+  passageKey: string | null;
+  quote: { exact: string; start: number; end: number } | null;
+  anchorStatus: string;
+  anchorChanged: boolean;
+  originalQuote: string | null;
+  originalRevision: number;
+  locked: boolean;
+  answerId: string | null;
+  answerMarkedBy: string | null;
+  /** Prompt answers of others the viewer cannot see yet (they have not answered). */
+  concealed: boolean;
+}
+
+export interface Discussion {
+  threads: ThreadView[];
+  /** Threads whose passage is gone from the current text: shown with their original quote. */
+  orphans: ThreadView[];
+  /** Per passage: threads shown and prompt answers still concealed from the viewer. */
+  counts: Record<string, { threads: number; concealedAnswers: number; confused: number }>;
+  members: { id: string; displayName: string; handle: string }[];
+  lastVisit: string | null;
+}
+
+/** Everything the margin shows for one lesson of one group, in five queries. */
+export async function loadDiscussion(
+  db: Db,
+  input: { groupId: string; lessonId: string; viewer: Viewer; promptKeys: ReadonlySet<string>; filter?: DiscussionFilter },
+): Promise<Discussion> {
+  const { groupId, lessonId, viewer } = input;
+  const [comments, reactionCounts, myReactions, members, visit] = await Promise.all([
+    db.comment.findMany({
+      where: { groupId, lessonId },
+      orderBy: { createdAt: "asc" },
+      include: { author: { select: { id: true, displayName: true } }, _count: { select: { flags: { where: { resolvedAt: null } }, edits: true } } },
+    }),
+    db.reaction.groupBy({ by: ["commentId", "kind"], where: { comment: { groupId, lessonId } }, _count: { _all: true } }),
+    db.reaction.findMany({ where: { userId: viewer.userId, comment: { groupId, lessonId } }, select: { commentId: true, kind: true } }),
+    db.membership.findMany({ where: { groupId }, select: { user: { select: { id: true, displayName: true } } } }),
+    db.lessonVisit.findUnique({ where: { userId_groupId_lessonId: { userId: viewer.userId, groupId, lessonId } } }),
+  ]);
+  const moderator = can(viewer.role, "discussion.moderate");
+  const lastVisit = visit?.visitedAt ?? null;
+  const counts = new Map<string, Record<ReactionKind, number>>();
+  for (const row of reactionCounts) {
+    const entry = counts.get(row.commentId) ?? { agree: 0, insightful: 0, confused: 0 };
+    if ((REACTIONS as readonly string[]).includes(row.kind)) entry[row.kind as ReactionKind] = row._count._all;
+    counts.set(row.commentId, entry);
+  }
+  const mine = new Map<string, ReactionKind[]>();
+  for (const row of myReactions) mine.set(row.commentId, [...(mine.get(row.commentId) ?? []), row.kind as ReactionKind]);
+  const answeredPrompts = new Set(
+    comments.filter((comment) => comment.kind === "answer" && comment.authorId === viewer.userId && !comment.deletedAt).map((comment) => comment.passageKey),
+  );
+  const hasReplies = new Set(comments.filter((comment) => comment.parentId && !comment.deletedAt).map((comment) => comment.parentId));
+
+  const views = new Map<string, ThreadView>();
+  for (const comment of comments) {
+    const state = comment.deletedAt ? "removed" : comment.hiddenAt ? "hidden" : "visible";
+    // A removed comment nobody answered leaves no trace.
+    if (state === "removed" && !hasReplies.has(comment.id)) continue;
+    const concealed =
+      comment.kind === "answer" && !comment.parentId && !moderator && comment.authorId !== viewer.userId && !comment.pinnedAt && !answeredPrompts.has(comment.passageKey);
+    const canRead = state === "visible" || (state === "hidden" && (moderator || comment.authorId === viewer.userId));
+    views.set(comment.id, {
+      id: comment.id,
+      parentId: comment.parentId,
+      rootId: comment.rootId,
+      author: { id: comment.author.id, displayName: comment.author.displayName, handle: mentionHandle(comment.author.displayName) },
+      kind: comment.kind,
+      createdAt: comment.createdAt.toISOString(),
+      editedAt: comment.editedAt?.toISOString() ?? null,
+      state,
+      body: canRead && !concealed ? comment.body : null,
+      reactions: counts.get(comment.id) ?? { agree: 0, insightful: 0, confused: 0 },
+      myReactions: mine.get(comment.id) ?? [],
+      pinned: comment.pinnedAt ? { scope: comment.pinScope ?? "passage" } : null,
+      isNew: lastVisit !== null && comment.createdAt > lastVisit && comment.authorId !== viewer.userId,
+      mine: comment.authorId === viewer.userId,
+      flags: moderator ? comment._count.flags : 0,
+      editCount: moderator ? comment._count.edits : 0,
+      replies: [],
+      passageKey: comment.passageKey,
+      quote: comment.quoteExact !== null && comment.quoteStart !== null && comment.quoteEnd !== null ? { exact: comment.quoteExact, start: comment.quoteStart, end: comment.quoteEnd } : null,
+      anchorStatus: comment.anchorStatus,
+      anchorChanged: comment.anchorChanged,
+      originalQuote: comment.originalQuote,
+      originalRevision: comment.originalRevision,
+      locked: comment.lockedAt !== null,
+      answerId: comment.answerId,
+      answerMarkedBy: null,
+      concealed,
+    });
+  }
+  const names = new Map(members.map((member) => [member.user.id, member.user.displayName]));
+  const roots: ThreadView[] = [];
+  for (const comment of comments) {
+    const view = views.get(comment.id);
+    if (!view) continue;
+    if (comment.answerMarkedById) view.answerMarkedBy = names.get(comment.answerMarkedById) ?? "a former member";
+    if (comment.parentId) views.get(comment.parentId)?.replies.push(view);
+    else roots.push(view);
+  }
+  // The marked answer leads its thread's replies.
+  for (const root of roots) {
+    if (root.answerId) root.replies.sort((a, b) => Number(b.id === root.answerId) - Number(a.id === root.answerId));
+  }
+  const filtered = roots.filter((root) => matchesFilter(root, input.filter ?? "all"));
+  // Pinned threads lead the margin; then in reading order of creation.
+  filtered.sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)));
+
+  const passageCounts: Discussion["counts"] = {};
+  for (const root of roots) {
+    if (!root.passageKey) continue;
+    const entry = (passageCounts[root.passageKey] ??= { threads: 0, concealedAnswers: 0, confused: 0 });
+    if (root.concealed) entry.concealedAnswers += 1;
+    else entry.threads += 1;
+    entry.confused += root.reactions.confused;
+  }
+  return {
+    threads: filtered.filter((root) => root.passageKey !== null && !root.concealed),
+    orphans: filtered.filter((root) => root.passageKey === null),
+    counts: passageCounts,
+    members: members.map((member) => ({ id: member.user.id, displayName: member.user.displayName, handle: mentionHandle(member.user.displayName) })),
+    lastVisit: lastVisit?.toISOString() ?? null,
+  };
+}
+
+function matchesFilter(root: ThreadView, filter: DiscussionFilter): boolean {
+  switch (filter) {
+    case "open":
+      return root.kind === "question" && !root.answerId && root.state === "visible";
+    case "pinned":
+      return root.pinned !== null || root.replies.some((reply) => reply.pinned);
+    case "mine": {
+      const anyMine = (view: CommentView): boolean => view.mine || view.replies.some(anyMine);
+      return anyMine(root);
+    }
+    default:
+      return true;
+  }
+}
+
+export async function recordLessonVisit(db: Db, input: { userId: string; groupId: string; lessonId: string }, now = new Date()) {
+  await db.lessonVisit.upsert({
+    where: { userId_groupId_lessonId: input },
+    create: { ...input, visitedAt: now },
+    update: { visitedAt: now },
+  });
+}
+
+/** Questions without an answer across the group's lessons (newest first). */
+export async function listOpenQuestions(db: Db, groupId: string) {
+  const questions = await db.comment.findMany({
+    where: { groupId, kind: "question", parentId: null, answerId: null, deletedAt: null, hiddenAt: null },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: { id: true, body: true, passageKey: true, createdAt: true, lessonId: true, author: { select: { displayName: true } }, _count: { select: { replies: true } } },
+  });
+  const lessons = await db.lesson.findMany({ where: { id: { in: [...new Set(questions.map((question) => question.lessonId))] } }, select: { id: true, day: true, title: true } });
+  const byId = new Map(lessons.map((lesson) => [lesson.id, lesson]));
+  return questions.map((question) => ({ ...question, lesson: byId.get(question.lessonId)! }));
+}
+
+// ------------------------------------------------------------------ writing
+
+interface LessonScope {
+  groupId: string;
+  lessonId: string;
+}
+
+/** A reading of this lesson, with the current text of the passage being commented on. */
+async function currentPassage(db: Db, lessonId: string, readingId: string, passageKey: string) {
+  const reading = await db.reading.findFirst({
+    where: { id: readingId, lessonId },
+    select: { id: true, currentRevision: { select: { number: true, passages: { where: { key: passageKey }, select: { key: true, kind: true, text: true } } } } },
+  });
+  const passage = reading?.currentRevision?.passages[0];
+  if (!reading || !passage) return null;
+  return { revision: reading.currentRevision!.number, passage };
+}
+
+export type PostResult = Done<{ commentId: string; duplicate: boolean }> | Refusal;
+
+/** Idempotent on the client-chosen id: posting the same comment twice stores it once. */
+async function existingPost(db: Db, id: string, authorId: string, groupId: string): Promise<PostResult | null> {
+  const existing = await db.comment.findUnique({ where: { id }, select: { authorId: true, groupId: true } });
+  if (!existing) return null;
+  if (existing.authorId === authorId && existing.groupId === groupId) return { ok: true, commentId: id, duplicate: true };
+  return refuse(409, "That comment id is taken: reload the page and try again.");
+}
+
+export async function postComment(
+  db: Db,
+  scope: LessonScope,
+  viewer: Viewer,
+  input: { id: string; body: string; kind: CommentKind; readingId: string; passageKey: string; quoteExact?: string; quoteStart: number | null; quoteEnd: number | null },
+): Promise<PostResult> {
+  const denied = fromDecision(decide(viewer.role, "discussion.post"));
+  if (denied) return denied;
+  const duplicate = await existingPost(db, input.id, viewer.userId, scope.groupId);
+  if (duplicate) return duplicate;
+  const target = await currentPassage(db, scope.lessonId, input.readingId, input.passageKey);
+  if (!target) return refuse(400, "That passage is not in this lesson (it may have just been revised): reload the page.");
+  if (input.kind === "answer" && target.passage.kind !== "prompt") return refuse(400, "Answers go on practice prompts; use a comment or a question here.");
+  let quote: { exact: string; prefix: string; suffix: string; start: number; end: number } | null = null;
+  if (input.quoteExact) {
+    const proposed = input.quoteStart !== null && input.quoteEnd !== null ? makeQuoteSelector(target.passage.text, input.quoteStart, input.quoteEnd) : null;
+    quote = validateQuote(target.passage.text, { exact: input.quoteExact, prefix: proposed?.prefix ?? "", suffix: proposed?.suffix ?? "", start: input.quoteStart ?? 0, end: input.quoteEnd ?? 0 });
+    if (!quote) return refuse(400, "The quoted words are not in that passage: select them again.");
+  }
+  await db.$transaction(async (tx) => {
+    await tx.comment.create({
+      data: {
+        id: input.id,
+        groupId: scope.groupId,
+        lessonId: scope.lessonId,
+        readingId: input.readingId,
+        passageKey: target.passage.key,
+        anchorRevision: target.revision,
+        quoteExact: quote?.exact ?? null,
+        quotePrefix: quote?.prefix ?? null,
+        quoteSuffix: quote?.suffix ?? null,
+        quoteStart: quote?.start ?? null,
+        quoteEnd: quote?.end ?? null,
+        originalRevision: target.revision,
+        originalPassageKey: target.passage.key,
+        originalQuote: quote?.exact ?? null,
+        rootId: input.id,
+        authorId: viewer.userId,
+        kind: input.kind,
+        body: input.body,
+      },
+    });
+    await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip: new Set() });
+  });
+  return { ok: true, commentId: input.id, duplicate: false };
+}
+
+export async function postReply(db: Db, scope: LessonScope, viewer: Viewer, input: { id: string; body: string; parentId: string }): Promise<PostResult> {
+  const denied = fromDecision(decide(viewer.role, "discussion.post"));
+  if (denied) return denied;
+  const duplicate = await existingPost(db, input.id, viewer.userId, scope.groupId);
+  if (duplicate) return duplicate;
+  const parent = await db.comment.findFirst({ where: { id: input.parentId, groupId: scope.groupId, lessonId: scope.lessonId } });
+  if (!parent) return refuse(404, "The comment you are replying to is not in this lesson.");
+  const root = parent.rootId === parent.id ? parent : await db.comment.findUniqueOrThrow({ where: { id: parent.rootId } });
+  if (root.lockedAt && !can(viewer.role, "discussion.moderate")) return refuse(403, "This thread is locked: no new replies.");
+  if (root.kind === "answer" && root.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) {
+    const answered = await db.comment.count({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, passageKey: root.passageKey, deletedAt: null } });
+    if (!answered && !root.pinnedAt) return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
+  }
+  await db.$transaction(async (tx) => {
+    await tx.comment.create({
+      data: {
+        id: input.id,
+        groupId: scope.groupId,
+        lessonId: scope.lessonId,
+        readingId: root.readingId,
+        passageKey: root.passageKey,
+        anchorRevision: root.anchorRevision,
+        originalRevision: root.originalRevision,
+        originalPassageKey: root.originalPassageKey,
+        parentId: parent.id,
+        rootId: root.id,
+        authorId: viewer.userId,
+        kind: "comment",
+        body: input.body,
+      },
+    });
+    const skip = new Set<string>();
+    if (parent.authorId !== viewer.userId && !parent.deletedAt) {
+      await tx.notification.create({ data: { userId: parent.authorId, groupId: scope.groupId, type: "reply", commentId: input.id, actorId: viewer.userId } });
+      skip.add(parent.authorId);
+    }
+    await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip });
+  });
+  return { ok: true, commentId: input.id, duplicate: false };
+}
+
+/** One notification per mentioned member (never the author, never twice, never a non-member). */
+async function notifyMentions(db: Db, input: { groupId: string; commentId: string; actorId: string; body: string; skip: Set<string> }) {
+  const handles = new Set(findMentions(input.body));
+  if (handles.size === 0) return;
+  const members = await db.membership.findMany({ where: { groupId: input.groupId }, select: { user: { select: { id: true, displayName: true } } } });
+  const mentioned = members.filter((member) => handles.has(mentionHandle(member.user.displayName)) && member.user.id !== input.actorId && !input.skip.has(member.user.id));
+  if (mentioned.length === 0) return;
+  await db.notification.createMany({
+    data: mentioned.map((member) => ({ userId: member.user.id, groupId: input.groupId, type: "mention", commentId: input.commentId, actorId: input.actorId })),
+  });
+}
+
+async function findInLesson(db: Db, scope: LessonScope, commentId: string) {
+  return db.comment.findFirst({ where: { id: commentId, groupId: scope.groupId, lessonId: scope.lessonId } });
+}
+
+export async function editComment(db: Db, scope: LessonScope, viewer: Viewer, input: { commentId: string; body: string }, now = new Date()): Promise<Done | Refusal> {
+  const comment = await findInLesson(db, scope, input.commentId);
+  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  if (comment.authorId !== viewer.userId) return refuse(403, "You can only edit your own comments.");
+  if (comment.body === input.body) return { ok: true };
+  await db.$transaction([
+    db.commentEdit.create({ data: { commentId: comment.id, body: comment.body, editedAt: now } }),
+    db.comment.update({ where: { id: comment.id }, data: { body: input.body, editedAt: now } }),
+  ]);
+  return { ok: true };
+}
+
+/** Authors delete their own; moderators anyone's. The text goes to the edit history (moderators only). */
+export async function deleteComment(db: Db, scope: LessonScope, viewer: Viewer, commentId: string, now = new Date()): Promise<Done | Refusal> {
+  const comment = await findInLesson(db, scope, commentId);
+  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  const moderating = comment.authorId !== viewer.userId;
+  if (moderating && !can(viewer.role, "discussion.moderate")) return refuse(403, "You can only delete your own comments.");
+  await db.$transaction(async (tx) => {
+    await tx.commentEdit.create({ data: { commentId: comment.id, body: comment.body, editedAt: now } });
+    await tx.comment.update({ where: { id: comment.id }, data: { deletedAt: now, body: "", pinnedAt: null, pinScope: null } });
+    if (moderating) await audit(tx, scope.groupId, viewer.userId, "comment.deleted", comment.authorId, comment.id);
+  });
+  return { ok: true };
+}
+
+export async function toggleReaction(db: Db, scope: LessonScope, viewer: Viewer, input: { commentId: string; reaction: ReactionKind }): Promise<Done<{ on: boolean }> | Refusal> {
+  const denied = fromDecision(decide(viewer.role, "discussion.post"));
+  if (denied) return denied;
+  const comment = await findInLesson(db, scope, input.commentId);
+  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  const key = { commentId_userId_kind: { commentId: comment.id, userId: viewer.userId, kind: input.reaction } };
+  const existing = await db.reaction.findUnique({ where: key });
+  if (existing) await db.reaction.delete({ where: key });
+  else await db.reaction.create({ data: { commentId: comment.id, userId: viewer.userId, kind: input.reaction } }).catch(() => undefined);
+  return { ok: true, on: !existing };
+}
+
+/** On a question, its asker or a moderator marks one reply of the thread as the answer (again: unmarks). */
+export async function markAnswer(db: Db, scope: LessonScope, viewer: Viewer, replyId: string, now = new Date()): Promise<Done<{ marked: boolean }> | Refusal> {
+  const reply = await findInLesson(db, scope, replyId);
+  if (!reply || !reply.parentId || reply.deletedAt) return refuse(404, "That reply is not in this lesson.");
+  const question = await db.comment.findUniqueOrThrow({ where: { id: reply.rootId } });
+  if (question.kind !== "question") return refuse(400, "Only a question's replies can be marked as its answer.");
+  if (question.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) return refuse(403, "Only the person who asked, or a moderator, can mark the answer.");
+  const unmark = question.answerId === reply.id;
+  await db.$transaction(async (tx) => {
+    await tx.comment.update({
+      where: { id: question.id },
+      data: unmark ? { answerId: null, answerMarkedById: null, answerMarkedAt: null } : { answerId: reply.id, answerMarkedById: viewer.userId, answerMarkedAt: now },
+    });
+    if (!unmark && reply.authorId !== viewer.userId) {
+      await tx.notification.create({ data: { userId: reply.authorId, groupId: scope.groupId, type: "answer", commentId: reply.id, actorId: viewer.userId } });
+    }
+  });
+  return { ok: true, marked: !unmark };
+}
+
+export async function setPin(db: Db, scope: LessonScope, viewer: Viewer, input: { commentId: string; pin: "passage" | "lesson" | null }, now = new Date()): Promise<Done | Refusal> {
+  const denied = fromDecision(decide(viewer.role, "discussion.moderate"));
+  if (denied) return denied;
+  const comment = await findInLesson(db, scope, input.commentId);
+  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  await db.$transaction(async (tx) => {
+    await tx.comment.update({
+      where: { id: comment.id },
+      data: input.pin ? { pinnedAt: now, pinnedById: viewer.userId, pinScope: input.pin } : { pinnedAt: null, pinnedById: null, pinScope: null },
+    });
+    await audit(tx, scope.groupId, viewer.userId, input.pin ? "comment.pinned" : "comment.unpinned", comment.authorId, `${comment.id}${input.pin ? ` to the ${input.pin}` : ""}`);
+    if (input.pin && comment.authorId !== viewer.userId) {
+      await tx.notification.create({ data: { userId: comment.authorId, groupId: scope.groupId, type: "pin", commentId: comment.id, actorId: viewer.userId } });
+    }
+  });
+  return { ok: true };
+}
+
+export async function flagComment(db: Db, scope: LessonScope, viewer: Viewer, input: { commentId: string; reason: string }): Promise<Done | Refusal> {
+  const denied = fromDecision(decide(viewer.role, "discussion.post"));
+  if (denied) return denied;
+  const comment = await findInLesson(db, scope, input.commentId);
+  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  if (comment.authorId === viewer.userId) return refuse(400, "You cannot flag your own comment; edit or delete it instead.");
+  const already = await db.flag.findUnique({ where: { commentId_reporterId: { commentId: comment.id, reporterId: viewer.userId } } });
+  if (already && !already.resolvedAt) return refuse(409, "You have already flagged this comment; a moderator will look at it.");
+  await db.flag.upsert({
+    where: { commentId_reporterId: { commentId: comment.id, reporterId: viewer.userId } },
+    create: { commentId: comment.id, reporterId: viewer.userId, reason: input.reason },
+    update: { reason: input.reason, resolvedAt: null, resolvedById: null, resolution: null, createdAt: new Date() },
+  });
+  return { ok: true };
+}
+
+export type ModerationAction = "hide" | "restore" | "lock" | "unlock" | "dismiss";
+
+/** Hide or restore a comment, lock or unlock a thread, dismiss flags: moderators only, all audited. */
+export async function moderate(db: Db, scope: LessonScope, viewer: Viewer, input: { commentId: string; action: ModerationAction }, now = new Date()): Promise<Done | Refusal> {
+  const denied = fromDecision(decide(viewer.role, "discussion.moderate"));
+  if (denied) return denied;
+  const comment = await findInLesson(db, scope, input.commentId);
+  if (!comment) return refuse(404, "That comment is not in this lesson.");
+  if ((input.action === "lock" || input.action === "unlock") && comment.parentId) return refuse(400, "Lock the thread from its first comment.");
+  const data = {
+    hide: { hiddenAt: now, hiddenById: viewer.userId },
+    restore: { hiddenAt: null, hiddenById: null },
+    lock: { lockedAt: now },
+    unlock: { lockedAt: null },
+    dismiss: {},
+  }[input.action];
+  await db.$transaction(async (tx) => {
+    await tx.comment.update({ where: { id: comment.id }, data });
+    if (input.action === "hide" || input.action === "dismiss") {
+      await tx.flag.updateMany({
+        where: { commentId: comment.id, resolvedAt: null },
+        data: { resolvedAt: now, resolvedById: viewer.userId, resolution: input.action === "hide" ? "hidden" : "dismissed" },
+      });
+    }
+    await audit(tx, scope.groupId, viewer.userId, `comment.${input.action}`, comment.authorId, comment.id);
+  });
+  return { ok: true };
+}
+
+/** The moderation queue: flagged comments not yet dealt with, across the group's lessons. */
+export async function listFlagged(db: Db, groupId: string) {
+  const comments = await db.comment.findMany({
+    where: { groupId, flags: { some: { resolvedAt: null } } },
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      body: true,
+      hiddenAt: true,
+      deletedAt: true,
+      createdAt: true,
+      lessonId: true,
+      author: { select: { displayName: true } },
+      flags: { where: { resolvedAt: null }, select: { reason: true, createdAt: true, reporter: { select: { displayName: true } } } },
+    },
+  });
+  const lessons = await db.lesson.findMany({ where: { id: { in: [...new Set(comments.map((comment) => comment.lessonId))] } }, select: { id: true, day: true, title: true } });
+  const byId = new Map(lessons.map((lesson) => [lesson.id, lesson]));
+  return comments.map((comment) => ({ ...comment, lesson: byId.get(comment.lessonId)! }));
+}
+
+export async function editHistory(db: Db, scope: LessonScope, viewer: Viewer, commentId: string) {
+  if (!can(viewer.role, "discussion.moderate")) return null;
+  const comment = await findInLesson(db, scope, commentId);
+  if (!comment) return null;
+  return db.commentEdit.findMany({ where: { commentId }, orderBy: { editedAt: "asc" }, select: { body: true, editedAt: true } });
+}
+
+// ------------------------------------------------------------------ notifications
+
+export async function unreadNotificationCount(db: Db, userId: string) {
+  return db.notification.count({ where: { userId, readAt: null } });
+}
+
+export async function listNotifications(db: Db, userId: string, take = 50) {
+  const notifications = await db.notification.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take });
+  // Only notifications whose comment is still in a group the user belongs to (removed members see none).
+  const [comments, actors, memberships] = await Promise.all([
+    db.comment.findMany({ where: { id: { in: notifications.map((n) => n.commentId) } }, select: { id: true, lessonId: true, groupId: true, body: true, deletedAt: true, hiddenAt: true } }),
+    db.user.findMany({ where: { id: { in: notifications.flatMap((n) => (n.actorId ? [n.actorId] : [])) } }, select: { id: true, displayName: true } }),
+    db.membership.findMany({ where: { userId }, select: { groupId: true } }),
+  ]);
+  const lessons = await db.lesson.findMany({ where: { id: { in: comments.map((comment) => comment.lessonId) } }, select: { id: true, day: true, title: true } });
+  const inGroups = new Set(memberships.map((membership) => membership.groupId));
+  const commentById = new Map(comments.map((comment) => [comment.id, comment]));
+  const actorById = new Map(actors.map((actor) => [actor.id, actor.displayName]));
+  const lessonById = new Map(lessons.map((lesson) => [lesson.id, lesson]));
+  return notifications.flatMap((notification) => {
+    const comment = commentById.get(notification.commentId);
+    if (!comment || !inGroups.has(comment.groupId)) return [];
+    const lesson = lessonById.get(comment.lessonId)!;
+    return [
+      {
+        id: notification.id,
+        type: notification.type,
+        read: notification.readAt !== null,
+        at: notification.createdAt.toISOString(),
+        actor: notification.actorId ? (actorById.get(notification.actorId) ?? "Someone") : "Someone",
+        groupId: comment.groupId,
+        day: lesson.day,
+        lessonTitle: lesson.title,
+        commentId: comment.id,
+        excerpt: comment.deletedAt || comment.hiddenAt ? null : comment.body.slice(0, 140),
+      },
+    ];
+  });
+}
+
+export async function markNotificationsRead(db: Db, userId: string, ids: string[] | "all", now = new Date()) {
+  await db.notification.updateMany({ where: { userId, readAt: null, ...(ids === "all" ? {} : { id: { in: ids } }) }, data: { readAt: now } });
+}
