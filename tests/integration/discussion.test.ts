@@ -259,7 +259,7 @@ describe("moderation", () => {
 
 describe("re-anchoring on a new revision", () => {
   it("keeps threads on edited passages, flags the change, and turns a deleted passage's threads into orphans", async () => {
-    const course = await db().course.create({ data: { slug: `re-${newId().toLowerCase()}`, title: "Re-anchor", dayCount: 1 } });
+    const course = await db().course.create({ data: { slug: `re-${randomBytes(6).toString("hex")}`, title: "Re-anchor", dayCount: 1 } });
     const group = await db().group.create({ data: { courseId: course.id, name: "Re-anchor group" } });
     await db().membership.create({ data: { groupId: group.id, userId: member.userId, role: "member" } });
     const source = (paragraphs: string[]) =>
