@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import stylesUrl from "~/styles/app.css?url";
+import { unreadNotificationCount } from "~/models/discussion.server.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesUrl },
@@ -24,12 +25,14 @@ export const meta: MetaFunction = () => [{ title: "Marginalia" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth?.user;
-  return { user: user ? { id: user.id, displayName: user.displayName } : null };
+  if (!user) return { user: null, unread: 0 };
+  return { user: { id: user.id, displayName: user.displayName }, unread: await unreadNotificationCount(context.db, user.id) };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
+  const unread = data?.unread ?? 0;
   return (
     <html lang="en">
       <head>
@@ -53,6 +56,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 <>
                   <li>
                     <NavLink to="/groups">My groups</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/notifications" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+                      Notifications{unread ? <span className="badge" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
+                    </NavLink>
                   </li>
                   <li>
                     <NavLink to="/account">{user.displayName}</NavLink>

@@ -22,6 +22,7 @@ import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema }
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
 import { formValues } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
+import { safeRedirect } from "./auth.server.ts";
 
 const intentSchema = z.enum(["post", "reply", "edit", "delete", "react", "answer", "pin", "flag", "moderate"], { error: "Unknown action." });
 const commentRef = z.object({ commentId: z.string().min(1).max(40) });
@@ -125,6 +126,8 @@ export async function discussionAction({ request, context, params }: ActionFunct
   }
   if (!outcome.ok) return refuse(outcome.status, intent.data, outcome.message);
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
+  // Forms posted from elsewhere (the moderation queue) may ask to go back there.
+  if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
   const url = new URL(request.url);
   return redirect(`${url.pathname}${url.search}#c-${outcome.commentId}`);
 }

@@ -1,0 +1,27 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { exportMarkdown, exportWebAnnotations } from "~/models/export.server.ts";
+import { findLessonId } from "~/models/group-lesson.server.ts";
+import { requestOrigin, requireGroupPermission } from "~/utils/group-access.server.ts";
+
+/** GET ?format=jsonld (W3C Web Annotation) or ?format=md: moderators only. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { group } = await requireGroupPermission(context, request, params.groupId, "discussion.moderate");
+  const day = Number(params.day);
+  const lessonId = await findLessonId(context.db, group.course.id, day);
+  if (!lessonId) throw new Response("This day has no lesson yet.", { status: 404 });
+  const format = new URL(request.url).searchParams.get("format") ?? "jsonld";
+  const input = { groupId: group.id, lessonId, origin: requestOrigin(request, context.publicOrigin) };
+  const name = `${group.name.replace(/[^\w-]+/g, "-").toLowerCase()}-day-${day}`;
+  if (format === "md") {
+    return new Response(await exportMarkdown(context.db, input), {
+      headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${name}.md"` },
+    });
+  }
+  if (format !== "jsonld") return new Response("format must be jsonld or md", { status: 400 });
+  return new Response(JSON.stringify(await exportWebAnnotations(context.db, input), null, 2), {
+    headers: {
+      "content-type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"; charset=utf-8',
+      "content-disposition": `attachment; filename="${name}.jsonld"`,
+    },
+  });
+}
