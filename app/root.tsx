@@ -43,9 +43,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
+        <SkipLink />
         <header className="site-header">
           <Link to="/" className="brand">
             Marginalia
@@ -94,6 +92,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Scripts />
       </body>
     </html>
+  );
+}
+
+/** Through the router (see HashLink): a bare "#main" breaks the router's scroll restoration. */
+function SkipLink() {
+  return (
+    <Link className="skip-link" to={{ hash: "#main" }} onClick={() => requestAnimationFrame(() => document.getElementById("main")?.focus())}>
+      Skip to content
+    </Link>
   );
 }
 

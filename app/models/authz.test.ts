@@ -6,7 +6,7 @@ const everyone = (action: GroupAction) => ROLES.filter((role) => can(role, actio
 describe("decide", () => {
   it("refuses every action to non-members", () => {
     for (const action of ["group.view", "discussion.view", "group.leave"] as GroupAction[]) {
-      expect(decide(null, action)).toEqual({ ok: false, reason: "You are not a member of this group." });
+      expect(decide(null, action)).toEqual({ ok: false, reason: "You are not a member of this group.", status: 403 });
     }
   });
 
@@ -17,7 +17,8 @@ describe("decide", () => {
     expect(everyone("discussion.post")).toEqual(["owner", "moderator", "member"]);
     const target = { role: "member" as Role, isSelf: false };
     expect(ROLES.filter((role) => can(role, "member.promote", target))).toEqual(["owner"]);
-    expect(decide("moderator", "member.promote", target)).toEqual({ ok: false, reason: "Only the group's owner can change roles." });
+    expect(decide("moderator", "member.promote", target)).toEqual({ ok: false, reason: "Only the group's owner can change roles.", status: 403 });
+    expect(everyone("group.editSettings")).toEqual(["owner"]);
   });
 
   it("lets a moderator remove members but not moderators or the owner; nobody removes themselves", () => {
@@ -37,6 +38,6 @@ describe("decide", () => {
   it("lets anyone leave except the owner, who must hand over first", () => {
     expect(can("member", "group.leave")).toBe(true);
     expect(can("moderator", "group.leave")).toBe(true);
-    expect(decide("owner", "group.leave")).toEqual({ ok: false, reason: "Hand ownership to another member before leaving the group." });
+    expect(decide("owner", "group.leave")).toEqual({ ok: false, reason: "Hand ownership to another member before leaving the group.", status: 400 });
   });
 });

@@ -23,7 +23,8 @@ export type GroupAction =
 
 const ALLOWED: Record<GroupAction, readonly Role[]> = {
   "group.view": ROLES,
-  "group.editSettings": ["owner", "moderator"],
+  // The pace, and whether days ahead are locked, are the owner's choice.
+  "group.editSettings": ["owner"],
   "group.invite": ["owner", "moderator"],
   "group.viewAudit": ["owner", "moderator"],
   "group.leave": ROLES,
@@ -44,18 +45,19 @@ export interface MemberTarget {
   isSelf: boolean;
 }
 
-export type Decision = { ok: true } | { ok: false; reason: string };
+/** A refusal says why, and whether the person lacks the right (403) or asked for something impossible (400). */
+export type Decision = { ok: true } | { ok: false; reason: string; status: 400 | 403 };
 
 const yes: Decision = { ok: true };
-const no = (reason: string): Decision => ({ ok: false, reason });
+const no = (reason: string, status: 400 | 403 = 400): Decision => ({ ok: false, reason, status });
 
 /**
  * May someone with `role` (null: not a member) do `action` (to `target`)? Non-members may do
  * nothing in a group; the reason is a sentence to show to the person refused.
  */
 export function decide(role: Role | null, action: GroupAction, target?: MemberTarget): Decision {
-  if (role === null) return no("You are not a member of this group.");
-  if (!ALLOWED[action].includes(role)) return no(refusal(action));
+  if (role === null) return no("You are not a member of this group.", 403);
+  if (!ALLOWED[action].includes(role)) return no(refusal(action), 403);
   switch (action) {
     case "group.leave":
       return role === "owner" ? no("Hand ownership to another member before leaving the group.") : yes;
@@ -63,7 +65,7 @@ export function decide(role: Role | null, action: GroupAction, target?: MemberTa
       if (!target) return no("Choose a member.");
       if (target.isSelf) return no("To leave the group, use Leave group.");
       if (target.role === "owner") return no("The owner cannot be removed.");
-      if (target.role === "moderator" && role !== "owner") return no("Only the owner can remove a moderator.");
+      if (target.role === "moderator" && role !== "owner") return no("Only the owner can remove a moderator.", 403);
       return yes;
     case "member.promote":
       if (!target || target.role !== "member") return no("Only members can be made moderators.");
@@ -84,6 +86,7 @@ export function can(role: Role | null, action: GroupAction, target?: MemberTarge
 }
 
 function refusal(action: GroupAction): string {
+  if (action === "group.editSettings") return "Only the group's owner can change its settings.";
   if (action.startsWith("member.promote") || action.startsWith("member.demote") || action === "member.transferOwnership") {
     return "Only the group's owner can change roles.";
   }

@@ -6,13 +6,13 @@ export const groupNameSchema = z
   .string({ error: "Give the group a name." })
   .trim()
   .min(1, "Give the group a name.")
-  .max(80, "Keep the name under 80 characters.")
+  .max(80, "Use at most 80 characters for the name.")
   .refine((value) => !/[<>\u0000-\u001f\u007f]/.test(value), "Names cannot contain < > or control characters.");
 
 export const groupSettingsSchema = z
   .object({
     name: groupNameSchema,
-    description: z.string().trim().max(1000, "Keep the description under 1,000 characters.").default(""),
+    description: z.string().trim().max(1000, "Use at most 1,000 characters for the description.").default(""),
     paceMode: z.enum(["self", "scheduled"], { error: "Choose self-paced or scheduled." }),
     startDate: z.string().trim().optional(),
     daysPerWeek: z.string().trim().optional(),

@@ -110,7 +110,7 @@ export async function changeMember(
       tx.membership.findUnique({ where: { groupId_userId: { groupId: input.groupId, userId: input.actorId } } }),
       tx.membership.findUnique({ where: { groupId_userId: { groupId: input.groupId, userId: input.targetUserId } } }),
     ]);
-    if (!target || !isRole(target.role)) return { ok: false, reason: "That person is not a member of this group." } as const;
+    if (!target || !isRole(target.role)) return { ok: false, reason: "That person is not a member of this group.", status: 400 } as const;
     const decision = decide(actor && isRole(actor.role) ? actor.role : null, CHANGE_ACTION[input.change], {
       role: target.role,
       isSelf: input.actorId === input.targetUserId,

@@ -51,6 +51,11 @@ export interface ReaderData {
 
 const PASSAGE_KINDS = new Set<string>(["heading", "paragraph", "list-item", "quote", "prompt"]);
 
+/** The `$day` of a URL as a day number; NaN (a 404 in loadReader) for anything but plain digits, so "0x1" or "1e0" is not Day 1. */
+export function parseDayParam(param: string | undefined): number {
+  return param !== undefined && /^\d{1,6}$/.test(param) ? Number(param) : Number.NaN;
+}
+
 function notFound(message: string): Response {
   return new Response(message, { status: 404, statusText: "Not Found", headers: { "content-type": "text/plain; charset=utf-8" } });
 }

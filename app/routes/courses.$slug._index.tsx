@@ -59,3 +59,5 @@ export default function CoursePage() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

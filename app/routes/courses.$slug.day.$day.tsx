@@ -5,7 +5,7 @@ import { DayNav } from "~/components/reader/day-nav.tsx";
 import { KeyboardShortcuts } from "~/components/reader/keyboard.tsx";
 import { OnThisPage } from "~/components/reader/on-this-page.tsx";
 import { Reading } from "~/components/reader/reading.tsx";
-import { loadReader, recordVisit } from "~/models/reader.server.ts";
+import { loadReader, parseDayParam, recordVisit } from "~/models/reader.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -14,9 +14,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);
-  const reader = await loadReader(context.db, { courseSlug: params.slug ?? "", day: Number(params.day), userId: user.id });
-  // After loadReader: the notice compares with the revision seen before this visit.
-  await recordVisit(context.db, user.id, reader.readings);
+  const reader = await loadReader(context.db, { courseSlug: params.slug ?? "", day: parseDayParam(params.day), userId: user.id });
+  // After loadReader: the notice compares with the revision seen before this visit. A failed write
+  // only means the next notice may repeat, so it does not cost the member the page.
+  await recordVisit(context.db, user.id, reader.readings).catch((error: unknown) => {
+    context.logger.warn(`reader: could not record a visit: ${error instanceof Error ? error.message : String(error)}`);
+  });
   return reader;
 }
 

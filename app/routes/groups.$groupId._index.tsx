@@ -42,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { intent } = formValues(await request.formData());
   if (intent !== "leave") return data({ error: "Unknown action." }, { status: 400 });
   const result = await leaveGroup(context.db, group.id, auth.user.id);
-  if (!result.ok) return data({ error: result.reason }, { status: 400 });
+  if (!result.ok) return data({ error: result.reason }, { status: result.status });
   context.realtime.membershipEnded(group.id, auth.user.id);
   return redirect(`/groups?left=${encodeURIComponent(group.name)}`);
 }
@@ -145,3 +145,5 @@ export default function GroupHome() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

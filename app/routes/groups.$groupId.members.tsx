@@ -85,7 +85,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     default: {
       const change = intent.data;
       const result = await changeMember(context.db, { groupId: group.id, actorId: auth.user.id, targetUserId: values.userId ?? "", change });
-      if (!result.ok) return fail({ form: result.reason }, role === "member" || result.reason.startsWith("Only") ? 403 : 400);
+      if (!result.ok) return fail({ form: result.reason }, result.status);
       if (change === "remove") context.realtime.membershipEnded(group.id, values.userId ?? "");
       const done = { promote: "is now a moderator.", demote: "is a member again.", transfer: "is now the owner. You are a moderator.", remove: "was removed from the group." }[change];
       const name = (await context.db.user.findUnique({ where: { id: values.userId ?? "" }, select: { displayName: true } }))?.displayName ?? "The member";
@@ -210,3 +210,5 @@ export default function MembersPage() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

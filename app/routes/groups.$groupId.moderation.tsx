@@ -68,3 +68,5 @@ export default function ModerationQueue() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

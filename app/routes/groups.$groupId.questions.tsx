@@ -51,3 +51,5 @@ export default function OpenQuestions() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

@@ -40,3 +40,5 @@ export default function GroupSettingsPage() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listMyGroups } from "~/models/group.server.ts";
 import { describePace } from "~/models/pace.ts";
 import { requireUser } from "~/utils/auth.server.ts";
@@ -23,8 +23,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function MyGroups() {
   const { groups } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const left = params.get("left");
   return (
     <section className="page">
+      {left ? (
+        <p role="status" className="done">
+          You left “{left}”.
+        </p>
+      ) : null}
       <div className="title-row">
         <h1>My groups</h1>
         <Link className="button" to="/groups/new">

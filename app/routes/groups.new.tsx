@@ -64,3 +64,5 @@ export default function NewGroup() {
     </section>
   );
 }
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

@@ -88,7 +88,8 @@ test("log out everywhere ends the session in another browser too", async ({ newC
   await open(a, "/account");
   await expect(a.getByText("You are logged in on 2 devices or browsers.")).toBeVisible();
   await a.getByRole("button", { name: "Log out everywhere" }).click();
-  await expect(a).toHaveURL(/\/login$/);
+  await expect(a).toHaveURL(/\/login\?loggedOut=everywhere$/);
+  await expect(a.getByRole("status").filter({ hasText: "You have been logged out on every device and browser." })).toBeVisible();
   await expectSignedOut(a);
 
   await b.reload({ waitUntil: "networkidle" });

@@ -283,7 +283,9 @@ describe("re-anchoring on a new revision", () => {
 
     const result = await importContent(db(), source([keep, edit.replace("once before they cast off", "again before they cast off"), "A new closing paragraph about tides."]));
     expect(result.readings[0]!.reanchored).toMatchObject({ orphan: 1 });
-    const [kept, edited, dropped] = await Promise.all([onKeep, onEdit, onDrop].map((id) => db().comment.findUniqueOrThrow({ where: { id } })));
+    const kept = await db().comment.findUniqueOrThrow({ where: { id: onKeep } });
+    const edited = await db().comment.findUniqueOrThrow({ where: { id: onEdit } });
+    const dropped = await db().comment.findUniqueOrThrow({ where: { id: onDrop } });
     expect(kept).toMatchObject({ passageKey: keyOf(keep), anchorStatus: "exact", anchorChanged: false, anchorRevision: 2 });
     expect(edited).toMatchObject({ passageKey: keyOf(edit), anchorChanged: true });
     expect(edited.quoteExact).toContain("before they cast off the lines");

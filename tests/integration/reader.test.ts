@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseImportBuffers, textFile } from "~/content/import-set.ts";
 import type { Db } from "~/db/client.server.ts";
 import { importContent } from "~/models/content.server.ts";
-import { compareRevisions, loadReader, recordVisit, type ReaderData } from "~/models/reader.server.ts";
+import { compareRevisions, loadReader, parseDayParam, recordVisit, type ReaderData } from "~/models/reader.server.ts";
 import { TestClient, uniqueEmail } from "../support/client.ts";
 import { demoCourseDir } from "../support/database.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -234,6 +234,14 @@ describe("loadReader", () => {
   });
 });
 
+describe("parseDayParam", () => {
+  it("reads plain digits only", () => {
+    expect(parseDayParam("1")).toBe(1);
+    expect(parseDayParam("031")).toBe(31);
+    for (const odd of [undefined, "", " 1", "1.0", "1e0", "0x1", "-1", "one", "1234567"]) expect(parseDayParam(odd)).toBeNaN();
+  });
+});
+
 describe("compareRevisions", () => {
   it("matches by key and ignores changes in white space only", () => {
     const before = [
@@ -331,6 +339,7 @@ describe("the reader page", () => {
     const missing = await page(client, `/courses/${DEMO}/day/9`);
     expect(missing.status).toBe(404);
     expect(missing.text).toContain("“How Databases Keep Promises” runs from Day 1 to Day 6");
+    expect((await page(client, `/courses/${DEMO}/day/0x1`)).status).toBe(404);
     const noCourse = await page(client, "/courses/nothing-here/day/1");
     expect(noCourse.status).toBe(404);
     expect(noCourse.text).toContain("There is no course at this address.");

@@ -110,18 +110,18 @@ export function KeyboardShortcuts() {
         }}
       >
         <div className="shortcuts-dialog-body">
-        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-        <ul className="shortcut-list">
-          {SHORTCUTS.map(([key, does]) => (
-            <li key={key}>
-              <kbd>{key}</kbd> <span>{does}</span>
-            </li>
-          ))}
-        </ul>
-        <p className="muted">Tab and Shift+Tab reach every link and button.</p>
-        <button type="button" onClick={() => dialog.current?.close()}>
-          Close
-        </button>
+          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <ul className="shortcut-list">
+            {SHORTCUTS.map(([key, does]) => (
+              <li key={key}>
+                <kbd>{key}</kbd> <span>{does}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="muted">Tab and Shift+Tab reach every link and button.</p>
+          <button type="button" onClick={() => dialog.current?.close()}>
+            Close
+          </button>
         </div>
       </dialog>
     </>
