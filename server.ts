@@ -136,6 +136,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
       // Stop accepting, let in-flight requests finish, then close sockets and the database.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
+      realtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       const timer = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await drained;

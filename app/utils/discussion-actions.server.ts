@@ -125,6 +125,15 @@ export async function discussionAction({ request, context, params }: ActionFunct
     }
   }
   if (!outcome.ok) return refuse(outcome.status, intent.data, outcome.message);
+  // Committed: everyone on this lesson catches up from the database (the event carries no content,
+  // so what each person may see is decided again by the page's loader).
+  const changed = await context.db.comment.findUnique({ where: { id: outcome.commentId }, select: { passageKey: true } });
+  context.realtime.discussionChanged(group.id, day, {
+    commentId: outcome.commentId,
+    intent: intent.data,
+    passageKey: changed?.passageKey ?? null,
+    actorId: auth.user.id,
+  });
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
   // Forms posted from elsewhere (the moderation queue) may ask to go back there.
   if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
