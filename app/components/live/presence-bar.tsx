@@ -1,0 +1,60 @@
+import type { PresencePerson } from "~/realtime/events.ts";
+import type { LiveStatus } from "./use-lesson-live.ts";
+
+const STATUS_TEXT: Record<LiveStatus, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  offline: "Offline: reload to see new comments",
+};
+
+function initials(name: string) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]!.toUpperCase())
+    .join("");
+}
+
+/** Who of the group is on this lesson now; each person once. */
+export function PresenceBar({ present, status, me }: { present: PresencePerson[]; status: LiveStatus; me: string }) {
+  const others = present.filter((person) => person.userId !== me);
+  return (
+    <div className="presence-bar" aria-label="Who is here">
+      <span className="live-status" data-status={status} role="status">
+        {STATUS_TEXT[status]}
+      </span>
+      {status === "live" ? (
+        <>
+          <ul className="presence-avatars">
+            {present.map((person) => (
+              <li key={person.userId} data-state={person.state} title={`${person.displayName}${person.state === "idle" ? " (idle)" : ""}`}>
+                <span aria-hidden="true">{initials(person.displayName)}</span>
+                <span className="visually-hidden">
+                  {person.displayName}
+                  {person.userId === me ? " (you)" : ""}
+                  {person.state === "idle" ? ", idle" : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <span className="presence-count">
+            {others.length === 0 ? "Only you are here" : `${others.length + 1} here now`}
+          </span>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** "Ada is replying…" for a thread or a passage's composer. */
+export function TypingNote({ names }: { names: string[] }) {
+  if (names.length === 0) return null;
+  const who = names.length === 1 ? names[0] : names.length === 2 ? `${names[0]} and ${names[1]}` : `${names[0]} and ${names.length - 1} others`;
+  return (
+    <p className="typing-note" aria-live="polite">
+      {who} {names.length === 1 ? "is" : "are"} writing…
+    </p>
+  );
+}
