@@ -159,20 +159,19 @@ const POSTGRES_HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" 
 /** Any constant shared by every Marginalia process: the key of the migration advisory lock. */
 const MIGRATION_LOCK_KEY = 7_246_103_301;
 
-export async function connectPostgres(url: string): Promise<pg.Client> {
+/**
+ * Holds a session-level advisory lock while `fn` runs: a second process waits, then finds nothing to
+ * do. The schema named in the URL is created under the lock too (two concurrent
+ * `CREATE SCHEMA IF NOT EXISTS` can collide).
+ */
+export async function withPostgresLock<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const { schema, ...config } = postgresPoolConfig(url);
   const client = new pg.Client(config);
   await client.connect();
-  if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  return client;
-}
-
-/** Holds a session-level advisory lock while `fn` runs: a second process waits, then finds nothing to do. */
-export async function withPostgresLock<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connectPostgres(url);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       return await fn(client);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
