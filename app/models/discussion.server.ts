@@ -76,10 +76,11 @@ export async function loadDiscussion(
 ): Promise<Discussion> {
   const { groupId, lessonId, viewer } = input;
   const [comments, reactionCounts, myReactions, members, visit] = await Promise.all([
+    // Authors' names come from the members list below: an include here would send one id per comment.
     db.comment.findMany({
       where: { groupId, lessonId },
       orderBy: { createdAt: "asc" },
-      include: { author: { select: { id: true, displayName: true } }, _count: { select: { flags: { where: { resolvedAt: null } }, edits: true } } },
+      include: { _count: { select: { flags: { where: { resolvedAt: null } }, edits: true } } },
     }),
     db.reaction.groupBy({ by: ["commentId", "kind"], where: { comment: { groupId, lessonId } }, _count: { _all: true } }),
     db.reaction.findMany({ where: { userId: viewer.userId, comment: { groupId, lessonId } }, select: { commentId: true, kind: true } }),
@@ -87,6 +88,12 @@ export async function loadDiscussion(
     db.lessonVisit.findUnique({ where: { userId_groupId_lessonId: { userId: viewer.userId, groupId, lessonId } } }),
   ]);
   const moderator = can(viewer.role, "discussion.moderate");
+  const names = new Map(members.map((member) => [member.user.id, member.user.displayName]));
+  // People who wrote here and have since left the group: one lookup of just them.
+  const departed = [...new Set(comments.map((comment) => comment.authorId))].filter((id) => !names.has(id));
+  if (departed.length > 0) {
+    for (const user of await db.user.findMany({ where: { id: { in: departed } }, select: { id: true, displayName: true } })) names.set(user.id, user.displayName);
+  }
   const lastVisit = visit?.visitedAt ?? null;
   const counts = new Map<string, Record<ReactionKind, number>>();
   for (const row of reactionCounts) {
@@ -113,7 +120,7 @@ export async function loadDiscussion(
       id: comment.id,
       parentId: comment.parentId,
       rootId: comment.rootId,
-      author: { id: comment.author.id, displayName: comment.author.displayName, handle: mentionHandle(comment.author.displayName) },
+      author: { id: comment.authorId, displayName: names.get(comment.authorId) ?? "A former member", handle: mentionHandle(names.get(comment.authorId) ?? "") },
       kind: comment.kind,
       createdAt: comment.createdAt.toISOString(),
       editedAt: comment.editedAt?.toISOString() ?? null,
@@ -139,7 +146,6 @@ export async function loadDiscussion(
       concealed,
     });
   }
-  const names = new Map(members.map((member) => [member.user.id, member.user.displayName]));
   const roots: ThreadView[] = [];
   for (const comment of comments) {
     const view = views.get(comment.id);

@@ -6,7 +6,7 @@
  */
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
-import { BENCH_LESSON_PATH, BENCH_LESSON_MARKER } from "./content.ts";
+import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, type BenchSeed } from "./content.ts";
 
 export interface BenchContext {
   /** The server's base URL, e.g. http://127.0.0.1:43121. */
@@ -21,6 +21,8 @@ export interface BenchContext {
   writeStatic(fileName: string, content: string | Uint8Array): string;
   /** A cookie header for one signed-up user (created on first use, shared by later cases). */
   signedInCookie(): Promise<string>;
+  /** What tests/bench/content.ts seeded: the discussion groups and their member's cookie. */
+  seed: BenchSeed;
   /** A progress line on the console. */
   log(message: string): void;
 }
@@ -61,7 +63,7 @@ export interface HttpTarget {
 
 /** Fetches a page once (outside the measurement) and checks it is the page we mean to load. */
 export async function checkPage(ctx: BenchContext, target: HttpTarget, mustContain: string): Promise<string> {
-  const response = await fetch(new URL(target.path, ctx.baseUrl), { headers: target.headers, redirect: "manual" });
+  const response = await fetch(new URL(target.path, ctx.baseUrl), { headers: target.headers, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const body = await response.text();
   if (response.status !== 200) {
     throw new Error(`GET ${target.path} answered ${response.status} (expected 200)${response.headers.get("location") ? ` → ${response.headers.get("location")}` : ""}`);
@@ -162,9 +164,20 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_LESSON_MARKER,
     target: async (ctx) => ({ path: BENCH_LESSON_PATH, headers: { cookie: await ctx.signedInCookie() } }),
   }),
+  // The same 300-passage lesson as a group's day page, with 1,000 comments in 300 threads.
+  ...sequentialPair({
+    name: "discussion page, 1,000 comments",
+    mustContain: BENCH_DISCUSSION_MARKER,
+    target: async (ctx) => ({ path: ctx.seed.large.path, headers: { cookie: ctx.seed.cookie } }),
+  }),
 ];
 
-const SEQUENTIAL_REQUESTS = 200;
+export const SEQUENTIAL_REQUESTS = 200;
+/** A slow page stops early: at most this long per case (and never fewer than 20 requests). */
+export const SEQUENTIAL_MAX_SECONDS = 60;
+const SEQUENTIAL_MIN_REQUESTS = 20;
+/** One request that takes longer than this is a failure, not a figure. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One request at a time, so each latency is the server's own time for the page (plus loopback). */
 async function timeSequentially(ctx: BenchContext, target: HttpTarget): Promise<CaseResult> {
@@ -172,9 +185,14 @@ async function timeSequentially(ctx: BenchContext, target: HttpTarget): Promise<
   const times: number[] = [];
   const problems: string[] = [];
   const started = performance.now();
+  const deadline = started + SEQUENTIAL_MAX_SECONDS * 1000;
   for (let index = 0; index < SEQUENTIAL_REQUESTS; index += 1) {
+    if (index >= SEQUENTIAL_MIN_REQUESTS && performance.now() > deadline) {
+      ctx.log(`stopped after ${index} requests (the ${SEQUENTIAL_MAX_SECONDS} s limit)`);
+      break;
+    }
     const before = performance.now();
-    const response = await fetch(url, { headers: target.headers, redirect: "manual" });
+    const response = await fetch(url, { headers: target.headers, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     await response.arrayBuffer();
     times.push(performance.now() - before);
     if (response.status !== 200 && problems.length === 0) problems.push(`answered ${response.status}`);
@@ -182,7 +200,7 @@ async function timeSequentially(ctx: BenchContext, target: HttpTarget): Promise<
   const elapsed = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
   const at = (fraction: number) => times[Math.min(times.length - 1, Math.floor(fraction * times.length))]!;
-  return { unit: "req/s", rate: SEQUENTIAL_REQUESTS / elapsed, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), total: SEQUENTIAL_REQUESTS, problems };
+  return { unit: "req/s", rate: times.length / elapsed, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), total: times.length, problems };
 }
 
 /**
@@ -196,6 +214,7 @@ function sequentialPair(options: { name: string; mustContain: string; target(ctx
       name: baselineName,
       async setup(ctx) {
         const html = await checkPage(ctx, await options.target(ctx), options.mustContain);
+        ctx.log(`${Math.round(Buffer.byteLength(html) / 1024).toLocaleString("en-US")} KB of HTML`);
         return { path: ctx.writeStatic(`${options.name.replace(/\W+/g, "-")}.html`, html) };
       },
       run: (ctx, target) => timeSequentially(ctx, target),

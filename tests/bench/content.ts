@@ -1,10 +1,24 @@
 /**
- * Content only the benchmark needs: a one-day course whose lesson has 300 passages, imported through
- * the real importer into the benchmark's throw-away database.
+ * Content only the benchmark needs, written into the benchmark's throw-away database through the
+ * app's own model functions before the server starts:
+ *
+ * - a one-day course whose lesson has 300 passages (the real importer);
+ * - a reading group on it with 1,000 comments in 300 threads (one per passage, a third on a quote,
+ *   700 replies spread unevenly over them, some nested, answers marked on questions, reactions), and
+ *   a second group with 10 comments on the same lesson, both with the same member signed in through
+ *   a session made here (the cookie is handed to the cases).
  */
 import { parseImportBuffers } from "~/content/import-set.ts";
-import { openDatabase } from "~/db/client.server.ts";
+import { makeQuoteSelector } from "~/content/anchoring.ts";
+import { mentionHandle } from "~/content/comment-markdown.ts";
+import { openDatabase, type Db } from "~/db/client.server.ts";
 import { importContent } from "~/models/content.server.ts";
+import { getLessonForReader } from "~/models/course.server.ts";
+import { markAnswer, postComment, postReply, toggleReaction, type PostResult, type Viewer } from "~/models/discussion.server.ts";
+import { REACTIONS } from "~/models/discussion-rules.ts";
+import { addMember, createGroup } from "~/models/group.server.ts";
+import { createSession, SESSION_COOKIE } from "~/models/session.server.ts";
+import { createUser } from "~/models/user.server.ts";
 
 export const BENCH_LESSON_PATH = "/courses/bench-long-lesson/day/1";
 export const BENCH_LESSON_MARKER = "Passage 300 closes the long lesson";
@@ -28,15 +42,215 @@ export function longLessonMarkdown(): string {
   return lines.join("\n");
 }
 
-export async function seedBenchContent(databaseUrl: string) {
-  const file = databaseUrl.slice("file:".length);
-  const database = await openDatabase({ provider: "sqlite", url: databaseUrl, file });
+export interface BenchGroup {
+  groupId: string;
+  /** The group's page for the long lesson, e.g. /groups/<id>/day/1. */
+  path: string;
+  threads: number;
+  comments: number;
+  reactions: number;
+}
+
+export interface BenchSeed {
+  /** A Cookie header signing in the member who reads both groups' discussion pages. */
+  cookie: string;
+  viewerId: string;
+  lessonId: string;
+  /** 1,000 comments in 300 threads. */
+  large: BenchGroup;
+  /** 10 comments: the same page with little discussion, for the query-count comparison. */
+  small: BenchGroup;
+}
+
+/** Words in the large group's last thread, which the discussion page must show. */
+export const BENCH_DISCUSSION_MARKER = "Thread 300 closes the long discussion";
+export const BENCH_DISCUSSION = { threads: 300, replies: 700, members: 12, smallThreads: 4, smallReplies: 6 } as const;
+
+/** Opens the benchmark's database file with the app's own client. */
+export function openBenchDatabase(databaseUrl: string) {
+  return openDatabase({ provider: "sqlite", url: databaseUrl, file: databaseUrl.slice("file:".length) });
+}
+
+export async function seedBenchContent(databaseUrl: string): Promise<BenchSeed> {
+  const database = await openBenchDatabase(databaseUrl);
   try {
     const set = parseImportBuffers([{ name: "long-lesson.md", data: new TextEncoder().encode(longLessonMarkdown()) }]);
     const result = await importContent(database.db, set);
     const passages = result.readings[0]?.passages ?? 0;
     if (passages !== 300) throw new Error(`the long lesson has ${passages} passages, not 300`);
+    return await seedDiscussions(database.db);
   } finally {
     await database.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The discussions
+
+/** Deterministic, so every run seeds the same discussion. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST_NAMES = "Ada Basil Cleo Dev Esme Farid Greta Hugo Ines Jonas Kemi Lior".split(" ");
+
+/** A few sentences of Markdown, sometimes with emphasis, code, a link or a mention. */
+function commentBody(random: () => number, index: number, handles: string[]): string {
+  const parts = [sentence(index * 13 + 1, 8 + Math.floor(random() * 10))];
+  if (random() < 0.6) parts.push(sentence(index * 17 + 5, 6 + Math.floor(random() * 12)));
+  const flourish = random();
+  if (flourish < 0.15) parts.push("This is the *crux*: the `flush` comes before the acknowledgement.");
+  else if (flourish < 0.25) parts.push("See [the write-ahead log](https://en.wikipedia.org/wiki/Write-ahead_logging) for the background.");
+  else if (flourish < 0.3) parts.push(`@${handles[index % handles.length]} what do you make of this?`);
+  return parts.join(" ");
+}
+
+function ok(result: PostResult, what: string): string {
+  if (!result.ok) throw new Error(`seeding the discussion: ${what} was refused (${result.status}: ${result.message})`);
+  return result.commentId;
+}
+
+function commentId(prefix: string, index: number) {
+  // Client-chosen ids are 16–40 of [A-Za-z0-9_-].
+  return `bench-${prefix}-${index.toString().padStart(6, "0")}`;
+}
+
+interface Member extends Viewer {
+  displayName: string;
+}
+
+async function seedDiscussions(db: Db): Promise<BenchSeed> {
+  const found = await getLessonForReader(db, "bench-long-lesson", 1);
+  const reading = found?.lesson?.readings[0];
+  const passages = reading?.currentRevision?.passages ?? [];
+  if (!found?.lesson || !reading || passages.length !== 300) throw new Error("the long lesson is missing from the benchmark database");
+  const scope = (groupId: string) => ({ groupId, lessonId: found.lesson!.id });
+
+  // The people: argon2 makes each sign-up slowish, so a dozen is plenty.
+  const members: Member[] = [];
+  for (const [index, name] of FIRST_NAMES.slice(0, BENCH_DISCUSSION.members).entries()) {
+    const displayName = `${name} Bench`;
+    const created = await createUser(db, { email: `bench-${name.toLowerCase()}@example.org`, displayName, password: "bench password 1234" });
+    if (!created.ok) throw new Error(`seeding the discussion: ${created.message}`);
+    members.push({ userId: created.userId, displayName, role: index === 0 ? "owner" : "member" });
+  }
+  const handles = members.map((member) => mentionHandle(member.displayName));
+  // The reader whose session the cases use: a plain member of both groups.
+  const viewer = members[1]!;
+  const settings = { name: "Benchmark circle", description: "", paceMode: "self" as const, startDate: null, daysPerWeek: null, timeZone: "UTC", lockAhead: false };
+  const newGroup = async (name: string, owner: Member, others: Member[]) => {
+    const group = await createGroup(db, owner.userId, found.course.id, { ...settings, name });
+    await db.$transaction(async (tx) => {
+      for (const member of others) await addMember(tx, group.id, member.userId, "bench seed");
+    });
+    return group.id;
+  };
+  const largeId = await newGroup("Benchmark circle (1,000 comments)", members[0]!, members.slice(1));
+  const smallId = await newGroup("Benchmark circle (10 comments)", members[2]!, [viewer, members[3]!]);
+
+  const random = mulberry32(20_241_122);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+  // Large group: one thread per passage, a third on a quote, one in seven a question.
+  const threads: { id: string; authorId: string; kind: "comment" | "question"; replies: { id: string; authorId: string }[] }[] = [];
+  for (const [index, passage] of passages.entries()) {
+    const author = members[index % members.length]!;
+    let quote: { quoteExact?: string; quoteStart: number | null; quoteEnd: number | null } = { quoteStart: null, quoteEnd: null };
+    if (index % 3 === 0) {
+      const words = [...passage.text.matchAll(/\S+/g)];
+      const first = Math.floor(random() * words.length);
+      const last = Math.min(words.length - 1, first + 1 + Math.floor(random() * 6));
+      const selector = makeQuoteSelector(passage.text, words[first]!.index!, words[last]!.index! + words[last]![0].length);
+      if (selector) quote = { quoteExact: selector.exact, quoteStart: selector.start, quoteEnd: selector.end };
+    }
+    const kind = index % 7 === 3 ? "question" : "comment";
+    const body = index === passages.length - 1 ? `${BENCH_DISCUSSION_MARKER}. ${commentBody(random, index, handles)}` : commentBody(random, index, handles);
+    const id = ok(
+      await postComment(db, scope(largeId), author, { id: commentId("thread", index + 1), body, kind, readingId: reading.id, passageKey: passage.key, ...quote }),
+      `thread ${index + 1}`,
+    );
+    threads.push({ id, authorId: author.userId, kind, replies: [] });
+  }
+  // 700 replies, unevenly: the first passages of a lesson draw the most talk; one in four answers
+  // an earlier reply rather than the thread.
+  for (let index = 0; index < BENCH_DISCUSSION.replies; index += 1) {
+    const thread = threads[Math.floor(threads.length * random() ** 1.6)]!;
+    const author = members[(index * 5 + 3) % members.length]!;
+    const parentId = thread.replies.length > 0 && random() < 0.25 ? pick(thread.replies).id : thread.id;
+    const id = ok(await postReply(db, scope(largeId), author, { id: commentId("reply", index + 1), body: commentBody(random, index + 1000, handles), parentId }), `reply ${index + 1}`);
+    thread.replies.push({ id, authorId: author.userId });
+  }
+  // Every other question that has replies gets its first reply marked as the answer by whoever asked.
+  const answerable = threads.filter((thread) => thread.kind === "question" && thread.replies.length > 0);
+  for (const thread of answerable.filter((_, index) => index % 2 === 0)) {
+    const asker = members.find((member) => member.userId === thread.authorId)!;
+    const marked = await markAnswer(db, scope(largeId), asker, thread.replies[0]!.id);
+    if (!marked.ok) throw new Error(`seeding the discussion: marking an answer was refused (${marked.message})`);
+  }
+  // Reactions: about one for every two comments, some of them the viewer's own.
+  const everyComment = threads.flatMap((thread) => [thread.id, ...thread.replies.map((reply) => reply.id)]);
+  const reacted = new Set<string>();
+  let largeReactions = 0;
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    const target = pick(everyComment);
+    const member = pick(members);
+    const reaction = pick(REACTIONS);
+    const key = `${target} ${member.userId} ${reaction}`;
+    if (reacted.has(key)) continue;
+    reacted.add(key);
+    const result = await toggleReaction(db, scope(largeId), member, { commentId: target, reaction });
+    if (!result.ok) throw new Error(`seeding the discussion: a reaction was refused (${result.message})`);
+    largeReactions += 1;
+  }
+  const largeComments = threads.length + BENCH_DISCUSSION.replies;
+
+  // Small group: 4 threads and 6 replies on the same lesson.
+  const smallMembers = [members[2]!, viewer, members[3]!];
+  const smallThreads: string[] = [];
+  for (let index = 0; index < BENCH_DISCUSSION.smallThreads; index += 1) {
+    const passage = passages[index * 40 + 2]!;
+    const id = ok(
+      await postComment(db, scope(smallId), smallMembers[index % 3]!, {
+        id: commentId("small-thread", index + 1),
+        body: commentBody(random, index + 5000, handles),
+        kind: "comment",
+        readingId: reading.id,
+        passageKey: passage.key,
+        quoteStart: null,
+        quoteEnd: null,
+      }),
+      `small-group thread ${index + 1}`,
+    );
+    smallThreads.push(id);
+  }
+  for (let index = 0; index < BENCH_DISCUSSION.smallReplies; index += 1) {
+    ok(
+      await postReply(db, scope(smallId), smallMembers[(index + 1) % 3]!, { id: commentId("small-reply", index + 1), body: commentBody(random, index + 6000, handles), parentId: smallThreads[index % smallThreads.length]! }),
+      `small-group reply ${index + 1}`,
+    );
+  }
+  const smallReaction = await toggleReaction(db, scope(smallId), smallMembers[0]!, { commentId: smallThreads[1]!, reaction: "insightful" });
+  if (!smallReaction.ok) throw new Error(`seeding the discussion: a reaction was refused (${smallReaction.message})`);
+
+  const { token } = await createSession(db, viewer.userId);
+  return {
+    cookie: `${SESSION_COOKIE}=${token}`,
+    viewerId: viewer.userId,
+    lessonId: found.lesson.id,
+    large: { groupId: largeId, path: `/groups/${largeId}/day/1`, threads: threads.length, comments: largeComments, reactions: largeReactions },
+    small: {
+      groupId: smallId,
+      path: `/groups/${smallId}/day/1`,
+      threads: BENCH_DISCUSSION.smallThreads,
+      comments: BENCH_DISCUSSION.smallThreads + BENCH_DISCUSSION.smallReplies,
+      reactions: 1,
+    },
+  };
 }

@@ -20,6 +20,8 @@ export interface ServerStats {
 export type ParentMessage =
   | { id: number; type: "stats-reset" }
   | { id: number; type: "stats" }
+  /** SQL statements the server has sent to SQLite since it started (tests/bench/query-count.ts). */
+  | { id: number; type: "query-count" }
   | { id: number; type: "stop" };
 
 export type ChildMessage =
@@ -27,4 +29,5 @@ export type ChildMessage =
   | { type: "failed"; message: string }
   | { id: number; type: "ok" }
   | { id: number; type: "stats"; stats: ServerStats }
+  | { id: number; type: "query-count"; statements: number }
   | { id: number; type: "error"; message: string };

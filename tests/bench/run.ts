@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: starts the production server on a throw-away database in a child process
  * (tests/bench/server-process.ts), drives it from this process with the cases in
- * tests/bench/cases.ts, prints one table and writes it to docs/performance.md.
+ * tests/bench/cases.ts, prints one table and writes it to docs/performance.md, with three more
+ * figures under it: queries per discussion page with 10 and with 1,000 comments (counted in this
+ * process, tests/bench/query-count.ts), SQL statements per discussion page request as the server
+ * counted them, and the time to re-anchor 10,000 comments after a revision (tests/bench/reanchor.ts).
  *
  * Environment: BENCH_DURATION (seconds of measured load per case, default 5), BENCH_WARMUP
  * (seconds of unmeasured warm-up, default 1), BENCH_CONNECTIONS (default 10), BENCH_CASES (a
@@ -14,14 +17,18 @@ import os from "node:os";
 import path from "node:path";
 import { ensureProductionBuild } from "../support/build.ts";
 import { migrateAndSeed } from "../support/database.ts";
-import { seedBenchContent } from "./content.ts";
+import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_MARKER, seedBenchContent, type BenchSeed } from "./content.ts";
+import { countDiscussionQueries, extraStatements, largestInList, type DiscussionQueries } from "./query-count.ts";
+import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
-import { cases, signUpOneUser, type BenchCase, type BenchContext, type CaseResult } from "./cases.ts";
+import { cases, checkPage, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** Requests per page when counting the server's SQL statements (one at a time). */
+const COUNTED_REQUESTS = 5;
 const DOCS_FILE = path.join(rootDir, "docs", "performance.md");
 
 function numberFromEnv(name: string, fallback: number, { min, max }: { min: number; max: number }): number {
@@ -129,6 +136,13 @@ class BenchServer {
     await this.request({ type: "stats-reset" });
   }
 
+  /** SQL statements the server has sent so far. */
+  async queryCount(): Promise<number> {
+    const reply = await this.request({ type: "query-count" });
+    if (reply.type !== "query-count") throw new Error(`unexpected answer "${reply.type}" to "query-count"`);
+    return reply.statements;
+  }
+
   async stats(): Promise<ServerStats> {
     const reply = await this.request({ type: "stats" });
     if (reply.type !== "stats") throw new Error(`unexpected answer "${reply.type}" to "stats"`);
@@ -191,6 +205,80 @@ async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchC
     row.failure = error instanceof Error ? error.message : String(error);
   }
   return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The figures under the table
+
+interface Extras {
+  queries?: DiscussionQueries;
+  /** SQL statements per request of each discussion page, as the server counted them. */
+  http?: { small: number; large: number };
+  reanchor?: ReanchorBenchResult;
+  failures: string[];
+}
+
+async function attempt<T>(extras: Extras, what: string, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    extras.failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    console.log(`bench:   FAILED: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** Requests a page one at a time and divides the server's new SQL statements by the requests. */
+async function statementsPerRequest(server: BenchServer, ctx: BenchContext, target: HttpTarget, mustContain: string): Promise<number> {
+  // Once unmeasured: the page answers, and one-off work (first render, caches) stays out.
+  await checkPage(ctx, target, mustContain);
+  const before = await server.queryCount();
+  for (let index = 0; index < COUNTED_REQUESTS; index += 1) {
+    const response = await fetch(new URL(target.path, ctx.baseUrl), { headers: target.headers, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`GET ${target.path} answered ${response.status}`);
+  }
+  return ((await server.queryCount()) - before) / COUNTED_REQUESTS;
+}
+
+const count = (value: number) => value.toLocaleString("en-US");
+const perRequest = (value: number) => (Number.isInteger(value) ? value.toString() : value.toFixed(1));
+const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+
+function extraLines(extras: Extras, seed: BenchSeed): string[] {
+  const lines: string[] = [];
+  const small = count(seed.small.comments);
+  const large = count(seed.large.comments);
+  if (extras.queries) {
+    const { small: few, large: many } = extras.queries;
+    const grows = many.operations !== few.operations;
+    lines.push(
+      `Discussion page: ${few.operations} queries with ${small} comments, ${many.operations} with ${large}` +
+        `${grows ? " (!) the queries grow with the number of threads" : ""} ` +
+        `(model operations of loadGroupForMember + loadGroupLesson for a member; ${few.statements} and ${many.statements} SQL statements).`,
+    );
+    if (many.statements !== few.statements) {
+      const longest = largestInList(many);
+      lines.push(
+        `(!) The SQL statements of the discussion page grow: with ${large} comments, ${many.statements - few.statements} more ` +
+          `(${extraStatements(few, many).map((sql) => clip(sql, 110)).join("; ")}). The longest IN list has ${count(longest)} values ` +
+          `with ${large} comments, ${count(largestInList(few))} with ${small}` +
+          `${longest >= 900 ? ": Prisma splits an IN list at SQLite's 999 bind values and runs the pieces in a transaction" : ""}.`,
+      );
+    }
+  }
+  if (extras.http) {
+    lines.push(
+      `Discussion page over HTTP: ${perRequest(extras.http.small)} SQL statements per request with ${small} comments, ` +
+        `${perRequest(extras.http.large)} with ${large} (the whole request as the server sent them: session, loaders, visit).`,
+    );
+  }
+  if (extras.reanchor) {
+    const { medianMs, counts } = extras.reanchor;
+    const statuses = ["exact", "moved", "fuzzy", "orphan"].map((status) => `${status} ${count(counts[status] ?? 0)}`).join(", ");
+    lines.push(`Re-anchoring 10,000 comments after a revision: median ${medianMs.toFixed(1)} ms (${statuses}; ${count(counts.changed ?? 0)} changed).`);
+  }
+  return lines;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,7 +367,7 @@ the baseline hold up better.
 `;
 }
 
-function performanceDoc(cells: string[][], settings: { durationSeconds: number; warmupSeconds: number; connections: number }): string {
+function performanceDoc(cells: string[][], extras: string[], settings: { durationSeconds: number; warmupSeconds: number; connections: number }): string {
   return `# Performance
 
 The latest figures from \`npm run bench\`, which rewrites this file on every full run.
@@ -294,7 +382,8 @@ another against the same server process; each gets ${settings.warmupSeconds} s o
 ${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases).
 
 - **rate**: requests (or messages) completed per second over the measured window.
-- **p50 / p99 ms**: median and 99th-percentile latency as the load generator saw it.
+- **p50 / p95 / p99 ms**: median, 95th- and 99th-percentile latency as the load generator saw it (p95
+  only for the cases timed one request at a time).
 - **server CPU %**: the server process's own CPU time (user + system) over the window, as a percentage of
   one core; above 100 means it also used other threads (libuv pool, garbage collector).
 - **CPU ms/op**: server CPU time per request (or message) completed. On a shared machine this moves less
@@ -310,6 +399,31 @@ ${settings.durationSeconds} s of measured load (${settings.connections} connecti
 The load generator runs on the same machine as the server and competes with it for CPU, so the absolute
 figures understate a dedicated server; the ratios to the baseline are the figures to compare across runs.
 
+Cases named "(one request at a time)" send ${SEQUENTIAL_REQUESTS} requests, each after the previous answer (fewer
+if that takes over ${SEQUENTIAL_MAX_SECONDS} s), so each latency is the server's own time for the page plus the
+loopback; their baseline is the very same HTML served as a static file in the same run. They load big
+pages, seeded through the app's model functions before the server starts (\`tests/bench/content.ts\`):
+
+- **lesson of 300 passages**: a one-day course whose lesson has 300 passages (headings, paragraphs, lists).
+- **discussion page, 1,000 comments**: that lesson as a reading group's day page
+  (\`/groups/:groupId/day/1\`) for a member, with 1,000 comments in 300 threads: one thread per passage
+  (a third on a quote, one in seven a question), 700 replies spread unevenly over them (a quarter
+  nested), answers marked on half the questions that have replies, and about 500 reactions.
+
+Under the table:
+
+- **Discussion page: queries** are the database queries (Prisma model operations) the page's data takes
+  — \`loadGroupForMember\` and \`loadGroupLesson\`, called in the benchmark process on the same database —
+  for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
+  the number of queries must not grow with the number of threads. The SQL statements those operations
+  sent are given too; one operation with an \`include\` can take several.
+- **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page
+  (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
+  adapter: everything a request costs the database, from the session check to recording the visit.
+- **Re-anchoring**: the time \`reanchorAll\` takes to re-anchor 10,000 comments on a 300-passage reading
+  after a revision that copy-edits 10% of the passages, moves 5% and deletes 2% (median of three runs,
+  in-process, \`tests/bench/reanchor.ts\`), with how many anchors ended exact, moved, fuzzy or orphaned.
+
 Run it with \`npm run bench\`. \`BENCH_DURATION\` (seconds, default 5), \`BENCH_WARMUP\` (default 1),
 \`BENCH_CONNECTIONS\` (default 10) and \`BENCH_CASES\` (comma-separated name fragments; a partial run leaves
 this file alone) adjust it. New cases go in \`tests/bench/cases.ts\`.
@@ -321,7 +435,7 @@ ${busyWarning()}
 ## Figures
 
 ${markdownTable(cells)}
-`;
+${extras.length ? `\n${extras.map((line) => `- ${line}`).join("\n")}\n` : ""}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,10 +458,26 @@ async function main(): Promise<number> {
   const removeDatabase = () => {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databaseFile}${suffix}`, { force: true });
   };
+  const databaseUrl = `file:${databaseFile}`;
+  const extras: Extras = { failures: [] };
   let server: BenchServer;
+  let seed: BenchSeed;
   try {
-    await migrateAndSeed(`file:${databaseFile}`);
-    await seedBenchContent(`file:${databaseFile}`);
+    await migrateAndSeed(databaseUrl);
+    console.log("bench: seeding a 300-passage lesson and a group discussing it with 1,000 comments…");
+    const seeding = performance.now();
+    seed = await seedBenchContent(databaseUrl);
+    console.log(
+      `bench:   ${seed.large.comments} comments in ${seed.large.threads} threads with ${seed.large.reactions} reactions, ` +
+        `and ${seed.small.comments} in another group, in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+    );
+    console.log("bench: counting the discussion page's queries…");
+    extras.queries = await attempt(extras, "counting the discussion page's queries", () => countDiscussionQueries(databaseUrl, seed));
+    if (extras.queries) {
+      const { small, large } = extras.queries;
+      console.log(`bench:   ${small.comments} comments: ${small.operations} queries, ${small.statements} SQL statements; ${large.comments} comments: ${large.operations} queries, ${large.statements} SQL statements`);
+      for (const sql of extraStatements(small, large)) console.log(`bench:   only with ${large.comments}: ${clip(sql, 160)}`);
+    }
     console.log("bench: starting the server process…");
     server = await BenchServer.start(databaseFile);
   } catch (error) {
@@ -385,6 +515,7 @@ async function main(): Promise<number> {
         cookie ??= signUpOneUser(url);
         return cookie;
       },
+      seed,
       log: (message) => console.log(`bench:   ${message}`),
     };
     for (const [index, benchCase] of selected.entries()) {
@@ -403,6 +534,12 @@ async function main(): Promise<number> {
         console.log(`bench:   FAILED: ${row.failure}`);
       }
     }
+    console.log("bench: counting the SQL statements per discussion page request in the server…");
+    extras.http = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
+      small: await statementsPerRequest(server, ctx, { path: seed.small.path, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
+      large: await statementsPerRequest(server, ctx, { path: seed.large.path, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+    }));
+    if (extras.http) console.log(`bench:   ${perRequest(extras.http.small)} with ${seed.small.comments} comments, ${perRequest(extras.http.large)} with ${seed.large.comments}`);
   } finally {
     console.log("bench: stopping the server process…");
     await cleanUp();
@@ -410,19 +547,25 @@ async function main(): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
 
+  // In this process, with the server gone: nothing else competes for the CPU.
+  console.log("bench: re-anchoring 10,000 comments after a revision…");
+  extras.reanchor = await attempt(extras, "re-anchoring 10,000 comments", () => runReanchorBench((line) => console.log(`bench:   ${line}`)));
+
   const cells = tableCells(rows);
-  console.log(`\n${plainTable(cells)}\n`);
+  const lines = extraLines(extras, seed);
+  console.log(`\n${plainTable(cells)}\n${lines.length ? `\n${lines.join("\n")}\n` : ""}`);
   const busy = busyWarning().trim().replace(/\s+/g, " ");
   if (busy) console.log(`bench: ${busy}`);
   const failed = rows.filter((row) => row.failure !== undefined);
-  if (failed.length) {
-    console.error(`bench: ${failed.length} case(s) failed to run: ${failed.map((row) => row.name).join(", ")}; docs/performance.md not updated.`);
+  if (failed.length || extras.failures.length) {
+    const what = [...failed.map((row) => `case "${row.name}"`), ...extras.failures];
+    console.error(`bench: ${what.length} measurement(s) failed: ${what.join("; ")}; docs/performance.md not updated.`);
     return 1;
   }
   if (partial) {
     console.log("bench: a partial run (BENCH_CASES); docs/performance.md not updated.");
   } else {
-    writeFileSync(DOCS_FILE, performanceDoc(cells, { durationSeconds, warmupSeconds, connections }));
+    writeFileSync(DOCS_FILE, performanceDoc(cells, lines, { durationSeconds, warmupSeconds, connections }));
     console.log(`bench: wrote ${path.relative(rootDir, DOCS_FILE)}`);
   }
   return 0;

@@ -8,7 +8,9 @@
  * process's memory and inflate every RSS figure), starts the real production server on
  * 127.0.0.1:0 with a static baseline mounted before Remix
  * (`/__bench/static/*`, served by express.static from a temporary folder the parent writes into),
- * reports `ready` over IPC, then answers `stats-reset` / `stats` / `stop` (see protocol.ts).
+ * reports `ready` over IPC, then answers `stats-reset` / `stats` / `query-count` / `stop` (see
+ * protocol.ts). `query-count` is the number of SQL statements the app has sent so far, counted by
+ * wrapping the SQLite driver adapter before the app opens its database (tests/bench/query-count.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +18,7 @@ import express from "express";
 import { createAppServer, type AppServer } from "../../server.ts";
 import { testEnv } from "../support/database.ts";
 import { tmpDir } from "../support/paths.ts";
+import { installSqlStatementCounter } from "./sql-counter.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
 
 const STATIC_PREFIX = "/__bench/static";
@@ -80,6 +83,7 @@ async function main() {
   mkdirSync(tmpDir, { recursive: true });
   const staticDir = mkdtempSync(path.join(tmpDir, "bench-static-"));
   const databaseUrl = `file:${databaseFile}`;
+  const statements = installSqlStatementCounter();
 
   let server: AppServer | undefined;
   let window: ResourceWindow | undefined;
@@ -136,6 +140,9 @@ async function main() {
         break;
       case "stats":
         send({ id: raw.id, type: "stats", stats: measuring.read() });
+        break;
+      case "query-count":
+        send({ id: raw.id, type: "query-count", statements: statements.count });
         break;
       case "stop":
         // The runner waits for this process to exit; nothing is sent back.
