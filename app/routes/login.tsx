@@ -1,10 +1,9 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
-import { createSession, sessionCookie } from "~/models/session.server.ts";
 import { logIn } from "~/models/user.server.ts";
 import { logInSchema } from "~/models/user-rules.ts";
-import { destinationAfterSignIn, requireAnonymous } from "~/utils/auth.server.ts";
+import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Marginalia" }];
@@ -38,10 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The same answer for an unknown email and a wrong password: no way to learn who has an account.
     return data({ errors: { form: "That email and password do not match an account." }, values: echo }, { status: 400 });
   }
-  const { token, session } = await createSession(context.db, result.userId);
-  return redirect(await destinationAfterSignIn(context, { id: result.userId, email: parsed.data.email }, values.redirectTo), {
-    headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
-  });
+  return signedInRedirect(context, { id: result.userId, email: parsed.data.email }, values.redirectTo);
 }
 
 export default function LogIn() {

@@ -1,10 +1,9 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
-import { createSession, sessionCookie } from "~/models/session.server.ts";
 import { createUser } from "~/models/user.server.ts";
 import { PASSWORD_MIN, signUpSchema } from "~/models/user-rules.ts";
-import { destinationAfterSignIn, requireAnonymous } from "~/utils/auth.server.ts";
+import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Marginalia" }];
@@ -22,10 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });
   const result = await createUser(context.db, parsed.data);
   if (!result.ok) return data({ errors: { [result.field]: result.message }, values: echo }, { status: 400 });
-  const { token, session } = await createSession(context.db, result.userId);
-  return redirect(await destinationAfterSignIn(context, { id: result.userId, email: parsed.data.email }, values.redirectTo), {
-    headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
-  });
+  return signedInRedirect(context, { id: result.userId, email: parsed.data.email }, values.redirectTo);
 }
 
 export default function SignUp() {

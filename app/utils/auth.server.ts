@@ -1,5 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { acceptInvite } from "~/models/invite.server.ts";
+import { createSession, sessionCookie } from "~/models/session.server.ts";
 import type { AppContext } from "~/server/context.server.ts";
 
 /** Where to go after logging in: only paths on this site, never another origin. */
@@ -37,4 +38,12 @@ export async function destinationAfterSignIn(
   if (!invite) return target;
   const result = await acceptInvite(context.db, invite[1]!, user);
   return result.ok ? `/groups/${result.groupId}` : target;
+}
+
+/** After a successful sign-up or login: a new session cookie and the way on (see destinationAfterSignIn). */
+export async function signedInRedirect(context: AppContext, user: { id: string; email: string }, redirectTo: FormDataEntryValue | string | null | undefined) {
+  const { token, session } = await createSession(context.db, user.id);
+  return redirect(await destinationAfterSignIn(context, user, redirectTo), {
+    headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
+  });
 }

@@ -13,7 +13,6 @@ import { makeQuoteSelector } from "~/content/anchoring.ts";
 import { mentionHandle } from "~/content/comment-markdown.ts";
 import { openDatabase, type Db } from "~/db/client.server.ts";
 import { importContent } from "~/models/content.server.ts";
-import { getLessonForReader } from "~/models/course.server.ts";
 import { markAnswer, postComment, postReply, toggleReaction, type PostResult, type Viewer } from "~/models/discussion.server.ts";
 import { REACTIONS } from "~/models/discussion-rules.ts";
 import { addMember, createGroup } from "~/models/group.server.ts";
@@ -127,11 +126,18 @@ interface Member extends Viewer {
 }
 
 async function seedDiscussions(db: Db): Promise<BenchSeed> {
-  const found = await getLessonForReader(db, "bench-long-lesson", 1);
-  const reading = found?.lesson?.readings[0];
+  const lesson = await db.lesson.findFirst({
+    where: { day: 1, course: { slug: "bench-long-lesson" } },
+    select: {
+      id: true,
+      courseId: true,
+      readings: { select: { id: true, currentRevision: { select: { passages: { orderBy: { position: "asc" }, select: { key: true, kind: true, text: true } } } } } },
+    },
+  });
+  const reading = lesson?.readings[0];
   const passages = reading?.currentRevision?.passages ?? [];
-  if (!found?.lesson || !reading || passages.length !== 300) throw new Error("the long lesson is missing from the benchmark database");
-  const scope = (groupId: string) => ({ groupId, lessonId: found.lesson!.id });
+  if (!lesson || !reading || passages.length !== 300) throw new Error("the long lesson is missing from the benchmark database");
+  const scope = (groupId: string) => ({ groupId, lessonId: lesson.id });
 
   // The people: argon2 makes each sign-up slowish, so a dozen is plenty.
   const members: Member[] = [];
@@ -146,7 +152,7 @@ async function seedDiscussions(db: Db): Promise<BenchSeed> {
   const viewer = members[1]!;
   const settings = { name: "Benchmark circle", description: "", paceMode: "self" as const, startDate: null, daysPerWeek: null, timeZone: "UTC", lockAhead: false };
   const newGroup = async (name: string, owner: Member, others: Member[]) => {
-    const group = await createGroup(db, owner.userId, found.course.id, { ...settings, name });
+    const group = await createGroup(db, owner.userId, lesson.courseId, { ...settings, name });
     await db.$transaction(async (tx) => {
       for (const member of others) await addMember(tx, group.id, member.userId, "bench seed");
     });
@@ -243,7 +249,7 @@ async function seedDiscussions(db: Db): Promise<BenchSeed> {
   return {
     cookie: `${SESSION_COOKIE}=${token}`,
     viewerId: viewer.userId,
-    lessonId: found.lesson.id,
+    lessonId: lesson.id,
     large: { groupId: largeId, path: `/groups/${largeId}/day/1`, threads: threads.length, comments: largeComments, reactions: largeReactions },
     small: {
       groupId: smallId,
