@@ -164,7 +164,8 @@ async function main() {
   }
   const logger = createLogger(env.logLevel);
   const server = await createAppServer({ env, logger });
-  logger.info(`Marginalia is ready at ${server.url} (${env.database.provider}${env.redisUrl ? " + redis" : ""}, ${env.nodeEnv})`);
+  // Said at every log level but silent: with PORT=0 it is the only way to learn the port.
+  if (env.logLevel !== "silent") console.log(`Marginalia is ready at ${server.url} (${env.database.provider}${env.redisUrl ? " + redis" : ""}, ${env.nodeEnv})`);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       logger.info(`${signal}: shutting down`);

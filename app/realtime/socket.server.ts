@@ -45,7 +45,8 @@ const KNOWN_EVENTS = new Set<string>(["session:whoami", "lesson:join", "lesson:l
 /** Per socket: bursts of 30 events, 10 a second sustained. A client past that is disconnected. */
 export const SOCKET_RATE = { capacity: 30, perSecond: 10 };
 const PRESENCE_COALESCE_MS = 150;
-const IDLE_SWEEP_MS = 20_000;
+/** Also how soon people whose process died drop out of the others' presence. */
+const IDLE_SWEEP_MS = 10_000;
 
 export interface RealtimeControl {
   /** Ends live connections of these sessions at once (logout, password change). */
@@ -180,6 +181,9 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         if ("code" in allowed) return { error: allowed };
         socket.data.lastActiveAt = Date.now();
         await socket.join([allowed.room, rooms.group(ref.groupId)]);
+        // Always send after a join: another process may have sent a different presence since this
+        // one last did (a person moving between processes, everyone reconnecting after a crash).
+        lastSent.delete(allowed.room);
         schedulePresence(allowed.room);
         const present = summarizePresence((await io.in(allowed.room).fetchSockets()).map((peer) => peer.data));
         return { data: { present } };
