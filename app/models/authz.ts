@@ -19,7 +19,8 @@ export type GroupAction =
   | "discussion.view"
   | "discussion.post"
   | "discussion.moderate"
-  | "session.run";
+  | "session.run"
+  | "progress.viewGroup";
 
 const ALLOWED: Record<GroupAction, readonly Role[]> = {
   "group.view": ROLES,
@@ -37,6 +38,8 @@ const ALLOWED: Record<GroupAction, readonly Role[]> = {
   "discussion.post": ROLES,
   "discussion.moderate": ["owner", "moderator"],
   "session.run": ["owner", "moderator"],
+  // The group's progress dashboard and its CSV export.
+  "progress.viewGroup": ["owner", "moderator"],
 };
 
 /** For actions on another member: their role, and whether they are the actor. */

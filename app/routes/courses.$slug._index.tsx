@@ -1,6 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { DayStatusList, DayXofN } from "~/components/progress/day-status-list.tsx";
+import { ContinueLink } from "~/components/progress/lesson-progress.tsx";
+import { passageId } from "~/components/reader/paths.ts";
 import { getCourseOutline } from "~/models/course.server.ts";
+import { continueWhereLeftOff, courseDayStatuses, nextDay } from "~/models/progress.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.course.title} · Marginalia` : "Marginalia" }];
@@ -9,21 +13,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const auth = requireUser(context, request);
   const course = await getCourseOutline(context.db, params.slug ?? "");
   if (!course) throw new Response("No such course.", { status: 404 });
-  const published = new Map(course.lessons.map((lesson) => [lesson.day, lesson]));
-  const days = Array.from({ length: course.dayCount }, (_, index) => {
-    const day = index + 1;
-    const lesson = published.get(day);
-    return { day, title: lesson?.title ?? null, readings: lesson?._count.readings ?? 0 };
-  });
+  // The member's own progress, day by day; the course page follows no group's pace, so nothing is locked.
+  const [days, resume] = await Promise.all([
+    courseDayStatuses(context.db, { userId: auth.user.id, courseId: course.id, dayCount: course.dayCount, lessons: course.lessons }),
+    continueWhereLeftOff(context.db, auth.user.id, course.id),
+  ]);
+  const next = nextDay(days);
   return {
     course: { slug: course.slug, title: course.title, description: course.description, dayCount: course.dayCount },
     days,
+    progress: { current: next?.day ?? null, done: days.filter((day) => day.status === "done").length },
+    resume,
     canImport: course.ownerId === auth.user.id,
   };
 }
 
 export default function CoursePage() {
-  const { course, days, canImport } = useLoaderData<typeof loader>();
+  const { course, days, canImport, progress, resume } = useLoaderData<typeof loader>();
   return (
     <section className="page">
       <h1>{course.title}</h1>
@@ -41,21 +47,20 @@ export default function CoursePage() {
         </p>
       ) : null}
       <h2>Days</h2>
-      <ol className="day-list">
-        {days.map((day) => (
-          <li key={day.day} data-available={day.title !== null}>
-            {day.title ? (
-              <Link to={`/courses/${course.slug}/day/${day.day}`}>
-                <span className="day-number">Day {day.day}:</span> {day.title}
-              </Link>
-            ) : (
-              <>
-                <span className="day-number">Day {day.day}:</span> <span className="muted">not published yet</span>
-              </>
-            )}
-          </li>
-        ))}
-      </ol>
+      <section aria-label="Your progress" className="course-progress">
+        <DayXofN current={progress.current} dayCount={course.dayCount} done={progress.done} />
+        {resume ? (
+          <ContinueLink
+            href={`/courses/${course.slug}/day/${resume.day}${resume.passageKey ? `#${passageId(resume.passageKey)}` : ""}`}
+            label={`Continue where you left off: Day ${resume.day}, ${resume.title}`}
+          />
+        ) : null}
+      </section>
+      <DayStatusList
+        days={days}
+        dayHref={(day) => `/courses/${course.slug}/day/${day}`}
+        markDone={{ courseSlug: course.slug, redirectTo: `/courses/${course.slug}` }}
+      />
     </section>
   );
 }

@@ -1,9 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormError } from "~/components/form.tsx";
+import { DayStatusList, DayXofN } from "~/components/progress/day-status-list.tsx";
+import { ContinueLink } from "~/components/progress/lesson-progress.tsx";
+import { passageId } from "~/components/reader/paths.ts";
 import { can } from "~/models/authz.ts";
 import { describeActivity, leaveGroup, listAudit, listMembers, listMyGroups } from "~/models/group.server.ts";
 import { currentDay, describePace } from "~/models/pace.ts";
+import { continueWhereLeftOff, courseDayStatuses, discussionProgress, membersDoneDays, nextDay } from "~/models/progress.server.ts";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 import { formValues } from "~/utils/forms.ts";
 
@@ -12,20 +16,46 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
   const day = currentDay(group, group.course.dayCount);
-  const [members, activity, myGroups, todaysLesson] = await Promise.all([
+  const [members, activity, myGroups, todaysLesson, lessons, resume, discussion, doneDays] = await Promise.all([
     listMembers(context.db, group.id),
     listAudit(context.db, group.id, { onlyPublic: true, take: 10 }),
     listMyGroups(context.db, auth.user.id),
     day > 0
       ? context.db.lesson.findUnique({ where: { courseId_day: { courseId: group.course.id, day: group.paceMode === "scheduled" ? day : 1 } }, select: { day: true, title: true } })
       : null,
+    context.db.lesson.findMany({ where: { courseId: group.course.id }, orderBy: { day: "asc" }, select: { day: true, title: true } }),
+    continueWhereLeftOff(context.db, auth.user.id, group.course.id),
+    discussionProgress(context.db, { userId: auth.user.id, groupId: group.id, courseId: group.course.id }),
+    membersDoneDays(context.db, { groupId: group.id, courseId: group.course.id, viewerId: auth.user.id, viewerIsModerator: can(role, "progress.viewGroup") }),
   ]);
+  // The member's days in this group: locked ahead of the pace unless they may read ahead.
+  const statuses = await courseDayStatuses(context.db, {
+    userId: auth.user.id,
+    courseId: group.course.id,
+    dayCount: group.course.dayCount,
+    lessons,
+    pace: group,
+    mayReadAhead: can(role, "lesson.viewAhead"),
+  });
+  const next = nextDay(statuses);
   return {
     group: { id: group.id, name: group.name, description: group.description, pace: describePace(group, group.course.dayCount), selfPaced: group.paceMode !== "scheduled" },
     course: group.course,
     role,
     todaysLesson,
-    members: members.map((member) => ({ userId: member.userId, displayName: member.displayName, role: member.role, isMe: member.userId === auth.user.id })),
+    members: members.map((member) => ({
+      userId: member.userId,
+      displayName: member.displayName,
+      role: member.role,
+      isMe: member.userId === auth.user.id,
+      doneDays: member.userId === auth.user.id ? null : (doneDays.get(member.userId) ?? null),
+    })),
+    progress: {
+      current: next?.day ?? null,
+      done: statuses.filter((day) => day.status === "done").length,
+      days: statuses.map((day) => ({ ...day, discussion: day.lessonId ? (discussion.get(day.lessonId) ?? null) : null })),
+      resume: resume && statuses[resume.day - 1]?.status !== "locked" ? resume : null,
+    },
     activity: activity.map((event) => ({ id: event.id, at: event.at, text: describeActivity(event) })),
     otherGroups: myGroups.filter((other) => other.id !== group.id).map((other) => ({ id: other.id, name: other.name })),
     may: {
@@ -33,6 +63,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       editSettings: can(role, "group.editSettings"),
       viewAudit: can(role, "group.viewAudit"),
       leave: can(role, "group.leave"),
+      viewDashboard: can(role, "progress.viewGroup"),
     },
   };
 }
@@ -50,7 +81,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 const roleLabel = { owner: "Owner", moderator: "Moderator", member: "Member" } as const;
 
 export default function GroupHome() {
-  const { group, course, role, todaysLesson, members, activity, otherGroups, may } = useLoaderData<typeof loader>();
+  const { group, course, role, todaysLesson, members, activity, otherGroups, may, progress } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section className="page group-home">
@@ -75,6 +106,43 @@ export default function GroupHome() {
           )}
           <p>
             <Link to={`/courses/${course.slug}`}>All {course.dayCount} days of {course.title}</Link>
+          </p>
+        </section>
+        <section aria-labelledby="progress-heading" className="card group-progress">
+          <h2 id="progress-heading">Your progress</h2>
+          <DayXofN current={progress.current} dayCount={course.dayCount} done={progress.done} />
+          {progress.resume ? (
+            <ContinueLink
+              href={`/groups/${group.id}/day/${progress.resume.day}${progress.resume.passageKey ? `#${passageId(progress.resume.passageKey)}` : ""}`}
+              label={`Continue where you left off: Day ${progress.resume.day}, ${progress.resume.title}`}
+            />
+          ) : null}
+          <details>
+            <summary>Day by day</summary>
+            <DayStatusList days={progress.days} dayHref={(day) => `/groups/${group.id}/day/${day}`} markDone={{ courseSlug: course.slug, redirectTo: `/groups/${group.id}` }} />
+          </details>
+          {members.some((member) => member.doneDays) ? (
+            <details>
+              <summary>Other members' days done</summary>
+              <ul className="member-done-days">
+                {members
+                  .filter((member) => member.doneDays)
+                  .map((member) => (
+                    <li key={member.userId}>
+                      {`${member.displayName}: ${member.doneDays!.length === 0 ? "no days done yet" : `done ${member.doneDays!.map((day) => `Day ${day}`).join(", ")}`}`}
+                    </li>
+                  ))}
+              </ul>
+            </details>
+          ) : null}
+          <p>
+            <Link to="/progress">Your reading history</Link>
+            {may.viewDashboard ? (
+              <>
+                {" · "}
+                <Link to={`/groups/${group.id}/dashboard`}>Group progress dashboard</Link>
+              </>
+            ) : null}
           </p>
         </section>
         <section aria-labelledby="live-heading" className="card">

@@ -6,7 +6,7 @@
  */
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
-import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, type BenchSeed } from "./content.ts";
+import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, type BenchSeed } from "./content.ts";
 
 export interface BenchContext {
   /** The server's base URL, e.g. http://127.0.0.1:43121. */
@@ -170,7 +170,79 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_DISCUSSION_MARKER,
     target: async (ctx) => ({ path: ctx.seed.large.path, headers: { cookie: ctx.seed.cookie } }),
   }),
+  // 200 members reading at once, each sending its tracker's batch of 10 passages as soon as the last one was answered.
+  defineCase<null>({
+    name: `progress batches, ${BENCH_PROGRESS.members} members at once`,
+    async setup(ctx) {
+      const answer = await postBatch(ctx, 0, 0);
+      if (answer.status !== 200) throw new Error(`POST /api/progress answered ${answer.status}: ${await answer.text()}`);
+      await answer.arrayBuffer().catch(() => undefined);
+      if (ctx.warmupSeconds > 0) await loadProgress(ctx, ctx.warmupSeconds, 1_000);
+      return null;
+    },
+    run: (ctx) => loadProgress(ctx, ctx.durationSeconds, 2_000),
+  }),
+  // The moderators' dashboard: 200 members × 60 days, behind-the-pace list and a heatmap of 20 passages.
+  ...sequentialPair({
+    name: `progress dashboard, ${BENCH_PROGRESS.days} days × ${BENCH_PROGRESS.members} members`,
+    mustContain: BENCH_DASHBOARD_MARKER,
+    target: async (ctx) => ({ path: ctx.seed.progress.dashboardPath, headers: { cookie: ctx.seed.progress.moderatorCookie } }),
+  }),
 ];
+
+const BATCH_SIZE = 10;
+
+/** Member `member`'s batch number `round`: the next 10 passages of the course, as the tracker sends them. */
+function postBatch(ctx: BenchContext, member: number, round: number) {
+  const { lessons, courseSlug, memberCookies } = ctx.seed.progress;
+  const perLesson = BENCH_PROGRESS.passagesPerDay / BATCH_SIZE;
+  const lesson = lessons[(member + Math.floor(round / perLesson)) % lessons.length]!;
+  const offset = (round % perLesson) * BATCH_SIZE;
+  const at = Date.now();
+  const reads = lesson.keys.slice(offset, offset + BATCH_SIZE).map((passageKey, index) => ({ passageKey, readingId: lesson.readingId, dwellMs: 20_000, at: at - (BATCH_SIZE - index) * 1_000 }));
+  return fetch(new URL("/api/progress", ctx.baseUrl), {
+    method: "POST",
+    headers: { cookie: memberCookies[member]!, origin: new URL(ctx.baseUrl).origin, "content-type": "application/json" },
+    body: JSON.stringify({ courseSlug, day: lesson.day, timeZone: "Europe/Berlin", reads }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+}
+
+/** Every member in a loop for `seconds`: request rate, latency percentiles, and any failures. */
+async function loadProgress(ctx: BenchContext, seconds: number, roundOffset: number): Promise<CaseResult> {
+  const times: number[] = [];
+  const failures = new Map<string, number>();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    ctx.seed.progress.memberCookies.map(async (_, member) => {
+      for (let round = roundOffset; performance.now() < deadline; round += 1) {
+        const before = performance.now();
+        try {
+          const response = await postBatch(ctx, member, round);
+          await response.arrayBuffer();
+          if (response.status !== 200) failures.set(`HTTP ${response.status}`, (failures.get(`HTTP ${response.status}`) ?? 0) + 1);
+        } catch (error) {
+          const name = error instanceof Error ? error.name : "error";
+          failures.set(name, (failures.get(name) ?? 0) + 1);
+        }
+        times.push(performance.now() - before);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  const at = (fraction: number) => times[Math.min(times.length - 1, Math.floor(fraction * times.length))] ?? 0;
+  return {
+    unit: "req/s",
+    rate: times.length / elapsed,
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    p99Ms: at(0.99),
+    total: times.length,
+    problems: [...failures].map(([what, count]) => `${count}× ${what}`),
+  };
+}
 
 export const SEQUENTIAL_REQUESTS = 200;
 /** A slow page stops early: at most this long per case (and never fewer than 20 requests). */

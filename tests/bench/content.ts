@@ -59,6 +59,8 @@ export interface BenchSeed {
   large: BenchGroup;
   /** 10 comments: the same page with little discussion, for the query-count comparison. */
   small: BenchGroup;
+  /** A 60-day course read by a group of 200 members (the progress cases). */
+  progress: ProgressSeed;
 }
 
 /** Words in the large group's last thread, which the discussion page must show. */
@@ -77,7 +79,8 @@ export async function seedBenchContent(databaseUrl: string): Promise<BenchSeed> 
     const result = await importContent(database.db, set);
     const passages = result.readings[0]?.passages ?? 0;
     if (passages !== 300) throw new Error(`the long lesson has ${passages} passages, not 300`);
-    return await seedDiscussions(database.db);
+    const discussions = await seedDiscussions(database.db);
+    return { ...discussions, progress: await seedProgress(database.db) };
   } finally {
     await database.close();
   }
@@ -125,7 +128,7 @@ interface Member extends Viewer {
   displayName: string;
 }
 
-async function seedDiscussions(db: Db): Promise<BenchSeed> {
+async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress">> {
   const lesson = await db.lesson.findFirst({
     where: { day: 1, course: { slug: "bench-long-lesson" } },
     select: {
@@ -258,5 +261,105 @@ async function seedDiscussions(db: Db): Promise<BenchSeed> {
       comments: BENCH_DISCUSSION.smallThreads + BENCH_DISCUSSION.smallReplies,
       reactions: 1,
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress: a 60-day course, a group of 200 members following it on a schedule, their progress
+
+export const BENCH_PROGRESS = { days: 60, passagesPerDay: 20, members: 200, paceDay: 40 } as const;
+export const BENCH_PROGRESS_COURSE = "bench-sixty-days";
+export const BENCH_DASHBOARD_MARKER = "Benchmark progress circle";
+
+export interface ProgressSeed {
+  groupId: string;
+  dashboardPath: string;
+  /** The owner's Cookie header (the dashboard is for moderators). */
+  moderatorCookie: string;
+  /** One Cookie header per member, for 200 members recording progress at once. */
+  memberCookies: string[];
+  courseSlug: string;
+  /** Day by day, the passages of each lesson's one reading. */
+  lessons: { day: number; readingId: string; keys: string[] }[];
+}
+
+/**
+ * Written straight into the tables (the importer and Argon2 sign-ups would take minutes for this
+ * much): members have no password anyone could use and sign in through sessions made here.
+ */
+async function seedProgress(db: Db): Promise<ProgressSeed> {
+  const { days, passagesPerDay, members: memberCount, paceDay } = BENCH_PROGRESS;
+  const course = await db.course.create({ data: { slug: BENCH_PROGRESS_COURSE, title: "Sixty days of reading", dayCount: days } });
+  const lessons: ProgressSeed["lessons"] = [];
+  for (let day = 1; day <= days; day += 1) {
+    const lesson = await db.lesson.create({ data: { courseId: course.id, day, title: `Day ${day} of the long course` } });
+    const reading = await db.reading.create({ data: { lessonId: lesson.id, slug: "lesson", kind: "lesson", title: `Reading ${day}`, position: 0 } });
+    const keys = Array.from({ length: passagesPerDay }, (_, index) => `d${day}p${index}`);
+    const revision = await db.readingRevision.create({
+      data: {
+        readingId: reading.id,
+        number: 1,
+        checksum: `bench-${day}`,
+        sourceName: `day-${day}.md`,
+        format: "markdown",
+        passages: { create: keys.map((key, index) => ({ key, position: index, kind: index === 0 ? "heading" : index === passagesPerDay - 1 ? "prompt" : "paragraph", text: sentence(day * 31 + index, 14) })) },
+      },
+    });
+    await db.reading.update({ where: { id: reading.id }, data: { currentRevisionId: revision.id } });
+    lessons.push({ day, readingId: reading.id, keys });
+  }
+  const now = Date.now();
+  await db.user.createMany({
+    data: Array.from({ length: memberCount }, (_, index) => ({
+      id: `bench-progress-${index.toString().padStart(3, "0")}`,
+      email: `bench-progress-${index}@example.org`,
+      displayName: `${FIRST_NAMES[index % FIRST_NAMES.length]} ${index}`,
+      passwordHash: "no password: signed in through seeded sessions",
+    })),
+  });
+  const userIds = Array.from({ length: memberCount }, (_, index) => `bench-progress-${index.toString().padStart(3, "0")}`);
+  const startDate = new Date(now - (paceDay - 1) * 86_400_000).toISOString().slice(0, 10);
+  const group = await createGroup(db, userIds[0]!, course.id, {
+    name: BENCH_DASHBOARD_MARKER,
+    description: "",
+    paceMode: "scheduled",
+    startDate,
+    daysPerWeek: 7,
+    timeZone: "UTC",
+    lockAhead: false,
+  });
+  await db.membership.createMany({ data: userIds.slice(1).map((userId) => ({ groupId: group.id, userId, role: "member" })) });
+
+  // Each member has done a different number of days (some ahead of the pace, many behind), and is
+  // part-way through the next one; a third of them read the pace day's passages.
+  const random = mulberry32(60);
+  const lessonRows = await db.lesson.findMany({ where: { courseId: course.id }, select: { id: true, day: true } });
+  const lessonId = new Map(lessonRows.map((row) => [row.day, row.id]));
+  const progress: { userId: string; lessonId: string; courseId: string; readCount: number; doneAt: Date | null; updatedAt: Date }[] = [];
+  for (const userId of userIds) {
+    const doneUpTo = Math.floor(random() * (days * 0.8));
+    for (let day = 1; day <= Math.min(days, doneUpTo + 1); day += 1) {
+      const done = day <= doneUpTo;
+      progress.push({ userId, lessonId: lessonId.get(day)!, courseId: course.id, readCount: done ? passagesPerDay : Math.floor(random() * passagesPerDay), doneAt: done ? new Date(now - (doneUpTo - day) * 86_400_000) : null, updatedAt: new Date(now) });
+    }
+  }
+  for (let index = 0; index < progress.length; index += 2_000) await db.lessonProgress.createMany({ data: progress.slice(index, index + 2_000) });
+  const pace = lessons[paceDay - 1]!;
+  const reads = userIds
+    .filter((_, index) => index % 3 === 0)
+    .flatMap((userId) =>
+      pace.keys.map((passageKey) => ({ userId, readingId: pace.readingId, passageKey, lessonId: lessonId.get(paceDay)!, courseId: course.id, dwellMs: 5_000, readAt: new Date(now), localDay: new Date(now).toISOString().slice(0, 10) })),
+    );
+  await db.passageRead.createMany({ data: reads });
+
+  const memberCookies: string[] = [];
+  for (const userId of userIds) memberCookies.push(`${SESSION_COOKIE}=${(await createSession(db, userId)).token}`);
+  return {
+    groupId: group.id,
+    dashboardPath: `/groups/${group.id}/dashboard?day=${paceDay}`,
+    moderatorCookie: memberCookies[0]!,
+    memberCookies,
+    courseSlug: course.slug,
+    lessons,
   };
 }

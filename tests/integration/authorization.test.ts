@@ -113,6 +113,8 @@ const ACTIONS = {
   "GET /groups/A/settings.data": { method: "GET", path: (f) => `/groups/${f.a.id}/settings.data`, refusal: OWNER_SETTINGS },
   "GET /groups/A/audit": { method: "GET", path: (f) => `/groups/${f.a.id}/audit`, refusal: MODERATORS_ONLY },
   "GET /groups/A/audit.data": { method: "GET", path: (f) => `/groups/${f.a.id}/audit.data`, refusal: MODERATORS_ONLY },
+  "GET /groups/A/dashboard": { method: "GET", path: (f) => `/groups/${f.a.id}/dashboard`, refusal: MODERATORS_ONLY },
+  "GET /groups/A/dashboard.data": { method: "GET", path: (f) => `/groups/${f.a.id}/dashboard.data`, refusal: MODERATORS_ONLY },
   "POST settings": {
     method: "POST",
     path: (f) => `/groups/${f.a.id}/settings`,
@@ -217,6 +219,8 @@ const EXPECTED: Record<ActionName, [Outcome, Outcome, Outcome]> = {
   "GET /groups/A/settings.data":                       ["ok",      403,        403],
   "GET /groups/A/audit":                               ["ok",      "ok",       403],
   "GET /groups/A/audit.data":                          ["ok",      "ok",       403],
+  "GET /groups/A/dashboard":                           ["ok",      "ok",       403],
+  "GET /groups/A/dashboard.data":                      ["ok",      "ok",       403],
   "POST settings":                                     ["saved",   403,        403],
   "POST members invite-link":                          ["ok",      "ok",       403],
   "POST members.data invite-link (fetch)":             ["ok",      "ok",       403],
