@@ -1,5 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { ContinueLink, LessonProgress } from "~/components/progress/lesson-progress.tsx";
+import { ReadTracker } from "~/components/progress/read-tracker.tsx";
+import { loadLessonProgress } from "~/models/progress.server.ts";
 import { Announcer } from "~/components/reader/announcer.tsx";
 import { DayNav } from "~/components/reader/day-nav.tsx";
 import { KeyboardShortcuts } from "~/components/reader/keyboard.tsx";
@@ -20,11 +24,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await recordVisit(context.db, user.id, reader.readings).catch((error: unknown) => {
     context.logger.warn(`reader: could not record a visit: ${error instanceof Error ? error.message : String(error)}`);
   });
-  return reader;
+  const lesson = await context.db.lesson.findFirstOrThrow({ where: { day: reader.lesson.day, course: { slug: reader.course.slug } }, select: { id: true, courseId: true } });
+  const progress = await loadLessonProgress(context.db, { userId: user.id, courseId: lesson.courseId, lessonId: lesson.id });
+  return { ...reader, progress };
 }
 
 export default function LessonPage() {
-  const { course, lesson, previous, next, readings } = useLoaderData<typeof loader>();
+  const { course, lesson, previous, next, readings, progress } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  // The bar follows each recorded batch without reloading the page (which would also clear the
+  // revised notice while it is being read).
+  const [live, setLive] = useState(progress);
+  useEffect(() => setLive(progress), [progress]);
   return (
     <Announcer>
       <article className="reader" aria-labelledby="lesson-title">
@@ -34,7 +45,17 @@ export default function LessonPage() {
           </p>
           <h1 id="lesson-title">{lesson.title}</h1>
           <KeyboardShortcuts />
+          <LessonProgress progress={live} courseSlug={course.slug} day={lesson.day} redirectTo={location.pathname} />
+          {progress.continueKey ? <ContinueLink href={`#p-${progress.continueKey}`} /> : null}
         </header>
+        <ReadTracker
+          endpoint="/api/progress"
+          courseSlug={course.slug}
+          day={lesson.day}
+          passages={readings.flatMap((reading) => reading.passages.map((passage) => ({ key: passage.key, readingId: reading.id, textLength: passage.text.length })))}
+          readKeys={progress.readKeys}
+          onRecorded={(result) => setLive((current) => ({ ...current, readCount: result.readCount, status: result.status as typeof current.status }))}
+        />
         <OnThisPage readings={readings} />
         <div className="reader-text">
           {readings.map((reading) => (
