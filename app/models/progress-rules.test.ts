@@ -8,7 +8,6 @@ import {
   localDay,
   progressVisibility,
   requiredDwellMs,
-  requiredDwellMsForLength,
   streak,
   toCsv,
   visibleStatus,
@@ -30,12 +29,6 @@ describe("requiredDwellMs: time in view for a passage to count as read", () => {
     const text = Array(20).fill("word").join(" ");
     expect(isRead(text, 3_999)).toBe(false);
     expect(isRead(text, 4_000)).toBe(true);
-  });
-  it("has a length-based twin for the browser, with the same bounds", () => {
-    expect(requiredDwellMsForLength(0)).toBe(1_500);
-    expect(requiredDwellMsForLength(600)).toBe(20_000);
-    expect(requiredDwellMsForLength(60)).toBe(2_000);
-    expect(requiredDwellMsForLength(1_000_000)).toBe(20_000);
   });
 });
 

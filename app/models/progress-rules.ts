@@ -23,11 +23,6 @@ export function requiredDwellMs(textOrWords: string | number): number {
   return Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, words * MS_PER_WORD));
 }
 
-/** The same rule from a passage's length in characters (about 6 characters a word), for the browser. */
-export function requiredDwellMsForLength(textLength: number): number {
-  return requiredDwellMs(Math.ceil(Math.max(0, textLength) / 6));
-}
-
 export function isRead(text: string, dwellMs: number): boolean {
   return dwellMs >= requiredDwellMs(text);
 }

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { ContinueLink, LessonProgress } from "~/components/progress/lesson-progress.tsx";
+import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
 import { ReadTracker } from "~/components/progress/read-tracker.tsx";
 import { loadLessonProgress } from "~/models/progress.server.ts";
+import { requiredDwellMs } from "~/models/progress-rules.ts";
 import { Announcer } from "~/components/reader/announcer.tsx";
 import { DayNav } from "~/components/reader/day-nav.tsx";
 import { KeyboardShortcuts } from "~/components/reader/keyboard.tsx";
@@ -46,13 +47,12 @@ export default function LessonPage() {
           <h1 id="lesson-title">{lesson.title}</h1>
           <KeyboardShortcuts />
           <LessonProgress progress={live} courseSlug={course.slug} day={lesson.day} redirectTo={location.pathname} />
-          {progress.continueKey ? <ContinueLink href={`#p-${progress.continueKey}`} /> : null}
         </header>
         <ReadTracker
           endpoint="/api/progress"
           courseSlug={course.slug}
           day={lesson.day}
-          passages={readings.flatMap((reading) => reading.passages.map((passage) => ({ key: passage.key, readingId: reading.id, textLength: passage.text.length })))}
+          passages={readings.flatMap((reading) => reading.passages.map((passage) => ({ key: passage.key, readingId: reading.id, requiredMs: requiredDwellMs(passage.text) })))}
           readKeys={progress.readKeys}
           onRecorded={(result) => setLive((current) => ({ ...current, readCount: result.readCount, status: result.status as typeof current.status }))}
         />

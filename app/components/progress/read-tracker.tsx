@@ -4,18 +4,18 @@
  * Never a request per scroll event. Renders nothing.
  *
  *   <ReadTracker endpoint="/api/progress" courseSlug={course.slug} day={lesson.day}
- *     passages={[{ key, readingId, textLength }]} readKeys={progress.readKeys} />
+ *     passages={[{ key, readingId, requiredMs: requiredDwellMs(text) }]} readKeys={progress.readKeys} />
  *
  * Passages are found by their element id (`p-<key>`, app/components/reader/paths.ts).
  */
 import { useEffect, useRef } from "react";
 import { passageId } from "~/components/reader/paths.ts";
-import { requiredDwellMsForLength } from "~/models/progress-rules.ts";
 
 export interface TrackedPassage {
   key: string;
   readingId: string;
-  textLength: number;
+  /** requiredDwellMs(text): exactly the server's rule, so no read is sent that the server would ignore. */
+  requiredMs: number;
 }
 
 export interface PendingRead {
@@ -61,7 +61,7 @@ export function ReadTracker({ endpoint, courseSlug, day, passages, readKeys = []
         dwell.set(key, total);
         visibleSince.set(key, now);
         const passage = tracked.get(key);
-        if (passage && !done.has(key) && total >= requiredDwellMsForLength(passage.textLength)) {
+        if (passage && !done.has(key) && total >= passage.requiredMs) {
           done.add(key);
           queue.push({ passageKey: passage.key, readingId: passage.readingId, dwellMs: Math.round(total), at: Date.now() });
           visibleSince.delete(key);
