@@ -1,8 +1,9 @@
 import { Link } from "@remix-run/react";
 import type { DayLink } from "~/models/reader.server.ts";
-import { dayPath } from "./paths.ts";
+import { useDayHref } from "./links.tsx";
 
 export function DayNav({ courseSlug, previous, next }: { courseSlug: string; previous: DayLink | null; next: DayLink | null }) {
+  const dayPath = useDayHref();
   return (
     <nav aria-label="Other days" className="day-nav">
       {previous ? (

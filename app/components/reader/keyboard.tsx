@@ -54,11 +54,24 @@ function movePassage(step: 1 | -1) {
   history.replaceState(history.state, "", `#${target.id}`);
 }
 
-/** j/k between passages, ? for the list of shortcuts, and a button that opens that list too. */
-export function KeyboardShortcuts() {
+/** A page's own shortcut: listed in the dialog after the reader's, run on its key. */
+export interface ExtraShortcut {
+  key: string;
+  does: string;
+  run: () => void;
+}
+
+/**
+ * j/k between passages, ? for the list of shortcuts, and a button that opens that list too. A page
+ * may add shortcuts of its own (`extra`); they follow the same rules (not while typing, not in the dialog).
+ */
+export function KeyboardShortcuts({ extra = [] }: { extra?: readonly ExtraShortcut[] }) {
   const hydrated = useHydrated();
   const dialog = useRef<HTMLDialogElement>(null);
   const returnFocus = useRef<Element | null>(null);
+  const extraRef = useRef(extra);
+  extraRef.current = extra;
+  const shortcuts: [key: string, does: string][] = [...SHORTCUTS.slice(0, 2), ...extra.map((shortcut): [string, string] => [shortcut.key, shortcut.does]), ...SHORTCUTS.slice(2)];
 
   const open = useCallback(() => {
     const element = dialog.current;
@@ -77,6 +90,11 @@ export function KeyboardShortcuts() {
       } else if (event.key === "?") {
         event.preventDefault();
         open();
+      } else {
+        const shortcut = extraRef.current.find((candidate) => candidate.key === event.key);
+        if (!shortcut) return;
+        event.preventDefault();
+        shortcut.run();
       }
     }
     document.addEventListener("keydown", onKeyDown);
@@ -112,7 +130,7 @@ export function KeyboardShortcuts() {
         <div className="shortcuts-dialog-body">
           <h2 id="shortcuts-title">Keyboard shortcuts</h2>
           <ul className="shortcut-list">
-            {SHORTCUTS.map(([key, does]) => (
+            {shortcuts.map(([key, does]) => (
               <li key={key}>
                 <kbd>{key}</kbd> <span>{does}</span>
               </li>

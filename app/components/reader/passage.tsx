@@ -1,12 +1,26 @@
 import type { ReaderPassage } from "~/models/reader.server.ts";
 import { CopyLink } from "./copy-link.tsx";
-import { PassageText } from "./passage-text.tsx";
+import { PassageText, type Highlight } from "./passage-text.tsx";
 import { passageId } from "./paths.ts";
+
+/**
+ * What a page may add to a passage (the group's discussion does): highlighted quotes in the text,
+ * and something to show in the margin beside it (below it on narrow screens). With an annotation the
+ * passage's words sit in their own element, `[data-passage-text]`, holding exactly the passage's text
+ * (apart from the visually hidden link labels), so that a selection can be measured against it.
+ */
+export interface PassageAnnotation {
+  highlights?: readonly Highlight[];
+  margin?: React.ReactNode;
+}
+
+export type Annotate = (passage: ReaderPassage) => PassageAnnotation | null | undefined;
 
 interface PassageProps {
   passage: ReaderPassage;
   courseSlug: string;
   changed: boolean;
+  annotation?: PassageAnnotation | null;
 }
 
 /** What every passage element carries: its address, a focus target for j/k, and its styling. */
@@ -23,59 +37,93 @@ function ChangedLabel({ changed }: { changed: boolean }) {
   return changed ? <span className="visually-hidden">Changed since your last visit: </span> : null;
 }
 
+function Words({ passage, courseSlug, annotation }: { passage: ReaderPassage; courseSlug: string; annotation?: PassageAnnotation | null }) {
+  if (!annotation) return <PassageText passage={passage} courseSlug={courseSlug} />;
+  return (
+    <span className="passage-text" data-passage-text={passage.key}>
+      <PassageText passage={passage} courseSlug={courseSlug} highlights={annotation.highlights} />
+    </span>
+  );
+}
+
 /** One passage in its natural element. List items are rendered by PassageList instead. */
-export function Passage({ passage, courseSlug, changed }: PassageProps) {
+export function Passage({ passage, courseSlug, changed, annotation }: PassageProps) {
   const props = passageProps(passage, changed);
   const words = (
     <>
       <ChangedLabel changed={changed} />
-      <PassageText passage={passage} courseSlug={courseSlug} />
+      <Words passage={passage} courseSlug={courseSlug} annotation={annotation} />
     </>
   );
+  let element: React.ReactNode;
   switch (passage.kind) {
     case "heading":
       // The copy button sits beside the heading, not in it, so it stays out of the heading's name.
-      return (
+      element = (
         <div className="passage-heading-block">
           <h3 {...props}>{words}</h3>
           <CopyLink passageKey={passage.key} />
         </div>
       );
+      break;
     case "quote":
-      return (
+      element = (
         <blockquote {...props}>
           <p>{words}</p>
           <CopyLink passageKey={passage.key} />
         </blockquote>
       );
+      break;
     case "prompt":
-      return (
+      element = (
         <aside {...props} aria-label="Practice prompt">
           <p>{words}</p>
           <CopyLink passageKey={passage.key} />
         </aside>
       );
+      break;
     default:
-      return (
+      element = (
         <p {...props}>
           {words}
           <CopyLink passageKey={passage.key} />
         </p>
       );
   }
+  if (!annotation) return element;
+  // A <p> or <h3> cannot hold the margin's forms, so the margin follows the passage in a wrapper.
+  return (
+    <div className={`annotated annotated-${passage.kind}`} data-passage-key={passage.key}>
+      {element}
+      {annotation.margin}
+    </div>
+  );
 }
 
 /** Consecutive list items, as one real list. */
-export function PassageList({ passages, courseSlug, changedKeys }: { passages: ReaderPassage[]; courseSlug: string; changedKeys: ReadonlySet<string> }) {
+export function PassageList({
+  passages,
+  courseSlug,
+  changedKeys,
+  annotate,
+}: {
+  passages: ReaderPassage[];
+  courseSlug: string;
+  changedKeys: ReadonlySet<string>;
+  annotate?: Annotate;
+}) {
   return (
-    <ul className="passage-list">
+    <ul className={annotate ? "passage-list annotated-list" : "passage-list"}>
       {passages.map((passage) => {
         const changed = changedKeys.has(passage.key);
+        const annotation = annotate?.(passage);
+        const props = passageProps(passage, changed);
         return (
-          <li key={passage.key} {...passageProps(passage, changed)}>
+          <li key={passage.key} {...props} className={annotation ? `${props.className} annotated-item` : props.className}>
             <ChangedLabel changed={changed} />
-            <PassageText passage={passage} courseSlug={courseSlug} />
+            <Words passage={passage} courseSlug={courseSlug} annotation={annotation} />
             <CopyLink passageKey={passage.key} />
+            {annotation?.margin}
           </li>
         );
       })}

@@ -1,0 +1,283 @@
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useId, useRef, useState } from "react";
+import { CommentBody } from "~/components/comment-body.tsx";
+import { useAnnounce } from "~/components/reader/announcer.tsx";
+import { MAX_COMMENT_LENGTH, parseCommentMarkdown } from "~/content/comment-markdown.ts";
+import { handledResults, useDiscussion, type DiscussionActionData, type DraftQuote } from "./context.tsx";
+import { composerId, randomCommentId } from "./ids.ts";
+
+type Mode = "post" | "reply" | "edit";
+
+export type ComposerTarget =
+  | { mode: "post"; passageKey: string; readingId: string; prompt: boolean; answered: boolean }
+  | { mode: "reply"; parentId: string; parentAuthor: string; panel: string }
+  | { mode: "edit"; commentId: string; body: string; panel: string };
+
+const INTENT: Record<Mode, string> = { post: "post", reply: "reply", edit: "edit" };
+
+function targetKey(target: ComposerTarget): string {
+  return target.mode === "post" ? target.passageKey : target.mode === "reply" ? target.parentId : target.commentId;
+}
+
+/** The id of a composer's text field (the page focuses it when the composer opens). */
+export function composerFieldId(target: ComposerTarget): string {
+  return `${target.mode === "post" ? "composer" : target.mode}-${targetKey(target)}`;
+}
+
+function defaultKind(target: ComposerTarget): string {
+  return target.mode === "post" && target.prompt && !target.answered ? "answer" : "comment";
+}
+
+interface FormProps {
+  target: ComposerTarget;
+  action: string;
+  id: string;
+  body: string;
+  /** Controlled when given (with scripts); otherwise the field starts with `body`. */
+  onBody?: (body: string) => void;
+  kind: string;
+  onKind?: (kind: string) => void;
+  quote: DraftQuote | null;
+  onRemoveQuote?: () => void;
+  error: string | null;
+  busy?: boolean;
+  onSubmit?: (event: React.FormEvent<HTMLFormElement>) => void;
+  onCancel?: () => void;
+}
+
+/** The composer's form: a plain POST that works without scripts; LiveComposer adds the rest. */
+export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel }: FormProps) {
+  const { data } = useDiscussion();
+  const uid = useId();
+  const hintId = `${uid}-hint`;
+  const errorId = `${uid}-error`;
+  const fieldId = composerFieldId(target);
+  const others = data.members.filter((member) => member.id !== data.me.id).slice(0, 6);
+  const label =
+    target.mode === "reply"
+      ? `Reply to ${target.parentAuthor}`
+      : target.mode === "edit"
+        ? "Edit your comment"
+        : kind === "answer"
+          ? "Your answer"
+          : kind === "question"
+            ? "Your question"
+            : "Your comment";
+  const submitLabel = target.mode === "edit" ? "Save" : target.mode === "reply" ? "Post reply" : "Post";
+
+  function onKeyDown(event: React.KeyboardEvent<HTMLTextAreaElement>) {
+    // Ctrl/⌘+Enter sends, as in most comment boxes.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      event.currentTarget.form?.requestSubmit();
+    } else if (event.key === "Escape" && onCancel && event.currentTarget.value.trim() === "") {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancel();
+    }
+  }
+
+  return (
+    <form method="post" action={action} className={`composer composer-${target.mode}`} onSubmit={onSubmit} aria-busy={busy || undefined}>
+      <input type="hidden" name="intent" value={INTENT[target.mode]} />
+      {target.mode === "edit" ? <input type="hidden" name="commentId" value={target.commentId} /> : <input type="hidden" name="id" value={id} />}
+      {target.mode === "reply" ? <input type="hidden" name="parentId" value={target.parentId} /> : null}
+      {target.mode === "post" ? (
+        <>
+          <input type="hidden" name="readingId" value={target.readingId} />
+          <input type="hidden" name="passageKey" value={target.passageKey} />
+          {quote ? (
+            <>
+              <input type="hidden" name="quoteExact" value={quote.exact} />
+              <input type="hidden" name="quoteStart" value={quote.start} />
+              <input type="hidden" name="quoteEnd" value={quote.end} />
+              <figure className="composer-quote">
+                <figcaption>On the words</figcaption>
+                <blockquote>{quote.exact}</blockquote>
+                {onRemoveQuote ? (
+                  <button type="button" className="link-button" onClick={onRemoveQuote}>
+                    Comment on the whole passage instead
+                  </button>
+                ) : null}
+              </figure>
+            </>
+          ) : null}
+          <fieldset className="composer-kind">
+            <legend>Post as</legend>
+            {(target.prompt ? ["answer", "comment", "question"] : ["comment", "question"]).map((value) => (
+              <label key={value} className="composer-kind-choice">
+                <input
+                  type="radio"
+                  name="kind"
+                  value={value}
+                  {...(onKind ? { checked: kind === value, onChange: () => onKind(value) } : { defaultChecked: kind === value })}
+                />{" "}
+                {value === "answer" ? "Answer to the prompt" : value === "question" ? "Question" : "Comment"}
+              </label>
+            ))}
+          </fieldset>
+        </>
+      ) : null}
+      <label htmlFor={fieldId} className="composer-label">
+        {label}
+      </label>
+      <textarea
+        id={fieldId}
+        name="body"
+        rows={target.mode === "post" ? 4 : 3}
+        required
+        maxLength={MAX_COMMENT_LENGTH}
+        aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+        aria-invalid={error ? true : undefined}
+        onKeyDown={onKeyDown}
+        {...(onBody ? { value: body, onChange: (event: React.ChangeEvent<HTMLTextAreaElement>) => onBody(event.target.value) } : { defaultValue: body })}
+      />
+      <p className="hint composer-hint" id={hintId}>
+        Markdown works: **bold**, *italic*, `code`, [links](https://…), lists and &gt; quotes.
+        {others.length > 0 ? <> Mention someone with {others.map((member) => `@${member.handle}`).join(", ")}.</> : null}
+      </p>
+      {error ? (
+        <p className="error" id={errorId} role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="composer-actions">
+        <button type="submit" disabled={busy} aria-disabled={busy || undefined}>
+          {busy ? (target.mode === "edit" ? "Saving…" : "Posting…") : submitLabel}
+        </button>
+        {onCancel ? (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/** What a refused plain post left to show again: its message and the text typed. */
+function refusedFor(refused: DiscussionActionData | null, target: ComposerTarget): { error: string; body: string } | null {
+  const values = refused?.values;
+  if (!refused || !values || values.intent !== INTENT[target.mode]) return null;
+  const matches =
+    target.mode === "post" ? values.passageKey === target.passageKey : target.mode === "reply" ? values.parentId === target.parentId : values.commentId === target.commentId;
+  return matches ? { error: refused.error ?? "That did not work.", body: values.body ?? "" } : null;
+}
+
+/**
+ * A composer with scripts: posts through a fetcher with `_js=1`, shows the comment at once while it is
+ * sent, and on a refusal puts the text back with the reason. Its client id is made once and reused
+ * for every retry; only a post that went through gets the composer a new one.
+ */
+export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTarget; onDone?: (commentId: string) => void; onCancel?: () => void }) {
+  const discussion = useDiscussion();
+  const { data, hydrated, draftQuote, setDraftQuote, actionHref, focusId } = discussion;
+  const announce = useAnnounce();
+  const fetcher = useFetcher<DiscussionActionData>();
+  const restored = refusedFor(discussion.refused, target);
+  const [id, setId] = useState(() => (hydrated ? randomCommentId() : composerId(data.seed, target.mode === "post" ? "p" : "r", targetKey(target))));
+  const [body, setBody] = useState(() => restored?.body ?? (target.mode === "edit" ? target.body : ""));
+  const [kind, setKind] = useState(() => defaultKind(target));
+  const [error, setError] = useState<string | null>(restored?.error ?? null);
+  const submitted = useRef({ body: "", kind: "comment" });
+  const busy = fetcher.state !== "idle";
+  const quote = target.mode === "post" && draftQuote?.passageKey === target.passageKey ? draftQuote : null;
+  const panel = target.mode === "post" ? target.passageKey : target.panel;
+  const action = actionHref(panel, focusId);
+
+  useEffect(() => {
+    const result = fetcher.data;
+    if (fetcher.state !== "idle" || !result || handledResults.has(result)) return;
+    handledResults.add(result);
+    if (result.ok) {
+      setId(randomCommentId());
+      setError(null);
+      if (target.mode === "post") {
+        setBody("");
+        setDraftQuote(null);
+      }
+      const kindPosted = submitted.current.kind;
+      announce(
+        target.mode === "edit"
+          ? "Comment saved"
+          : target.mode === "reply"
+            ? "Reply posted"
+            : kindPosted === "question"
+              ? "Question posted"
+              : kindPosted === "answer"
+                ? "Answer posted"
+                : "Comment posted",
+      );
+      if (result.commentId) onDone?.(result.commentId);
+    } else {
+      setBody(submitted.current.body);
+      const message = result.error ?? "That did not work: please try again.";
+      setError(message);
+      announce(`Not posted: ${message}`);
+    }
+    // onDone and the setters are stable enough: only a new answer matters here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fetcher.state, fetcher.data]);
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    if (!hydrated) return; // the plain post goes ahead
+    event.preventDefault();
+    if (busy) return;
+    const formData = new FormData(event.currentTarget);
+    if (String(formData.get("body") ?? "").trim() === "") {
+      setError("Write something first.");
+      return;
+    }
+    formData.set("_js", "1");
+    submitted.current = { body, kind };
+    setError(null);
+    fetcher.submit(formData, { method: "post", action });
+    // Optimistic: the text leaves the box and shows as a pending comment; a refusal puts it back.
+    if (target.mode !== "edit") setBody("");
+  }
+
+  const pending = busy && fetcher.formData && target.mode !== "edit" ? String(fetcher.formData.get("body") ?? "") : null;
+  return (
+    <>
+      {pending !== null ? (
+        <PendingComment
+          body={pending}
+          kind={String(fetcher.formData?.get("kind") ?? "comment")}
+          quote={fetcher.formData?.get("quoteExact")?.toString() ?? null}
+          reply={target.mode === "reply"}
+        />
+      ) : null}
+      <ComposerForm
+        target={target}
+        action={action}
+        id={id}
+        body={body}
+        onBody={setBody}
+        kind={kind}
+        onKind={setKind}
+        quote={quote}
+        onRemoveQuote={hydrated && quote ? () => setDraftQuote(null) : undefined}
+        error={error}
+        busy={busy}
+        onSubmit={onSubmit}
+        onCancel={onCancel}
+      />
+    </>
+  );
+}
+
+/** The comment being sent, shown where it will appear. */
+function PendingComment({ body, kind, quote, reply }: { body: string; kind: string; quote: string | null; reply: boolean }) {
+  const { mentionable } = useDiscussion();
+  return (
+    <div className={`comment comment-pending${reply ? " comment-reply" : ""}`} aria-live="off">
+      <p className="comment-head">
+        <span className="comment-author">You</span>
+        {kind === "question" ? <span className="tag">Question</span> : kind === "answer" ? <span className="tag">Answer to the prompt</span> : null}
+        <span className="comment-time">Posting…</span>
+      </p>
+      {quote ? <blockquote className="comment-quote">{quote}</blockquote> : null}
+      <CommentBody blocks={parseCommentMarkdown(body, mentionable)} />
+    </div>
+  );
+}

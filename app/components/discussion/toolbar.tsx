@@ -1,0 +1,100 @@
+import { Link } from "@remix-run/react";
+import { CommentBody } from "~/components/comment-body.tsx";
+import { parseCommentMarkdown } from "~/content/comment-markdown.ts";
+import { FILTER_LABELS, FILTERS } from "~/models/discussion-rules.ts";
+import { useDiscussion } from "./context.tsx";
+import { formatWhen, plural } from "./format.ts";
+
+/** Filters (`?filter=`), the group's open questions, and for moderators the queue and the exports. */
+export function DiscussionToolbar({ newCount }: { newCount: number }) {
+  const { data, basePath } = useDiscussion();
+  const groupPath = `/groups/${data.group.id}`;
+  return (
+    <nav className="discussion-toolbar" aria-label="Discussion">
+      <ul className="discussion-filters">
+        {FILTERS.map((filter) => (
+          <li key={filter}>
+            <Link
+              to={filter === "all" ? basePath : `${basePath}?filter=${filter}`}
+              aria-current={data.filter === filter ? "page" : undefined}
+              className="filter-link"
+              preventScrollReset
+            >
+              {FILTER_LABELS[filter]}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <ul className="discussion-links">
+        <li>
+          <Link to={`${groupPath}/questions`}>Open questions in the group</Link>
+        </li>
+        {data.may.moderate ? (
+          <>
+            <li>
+              <Link to={`${groupPath}/moderation`}>Moderation queue</Link>
+            </li>
+            {data.exports ? (
+              <li>
+                Export:{" "}
+                <a href={data.exports.jsonld} download>
+                  Web Annotation (JSON-LD)
+                </a>
+                ,{" "}
+                <a href={data.exports.markdown} download>
+                  Markdown
+                </a>
+              </li>
+            ) : null}
+          </>
+        ) : null}
+      </ul>
+      {newCount > 0 && data.lastVisit ? (
+        <p className="discussion-new">
+          {plural(newCount, "new comment")} since your last visit (<time dateTime={data.lastVisit}>{formatWhen(data.lastVisit)}</time>), marked “new”.
+        </p>
+      ) : null}
+      {data.filter !== "all" ? (
+        <p className="discussion-filtered" role="status">
+          Showing {FILTER_LABELS[data.filter as keyof typeof FILTER_LABELS]?.toLowerCase() ?? data.filter} only. <Link to={basePath}>Show all</Link>
+        </p>
+      ) : null}
+    </nav>
+  );
+}
+
+/** Comments pinned to the lesson: the day's key answers, ahead of the text. */
+export function KeyAnswers() {
+  const { data, mentionable, pageHref, hydrated, openPanel } = useDiscussion();
+  if (data.keyAnswers.length === 0) return null;
+  return (
+    <section className="key-answers" aria-labelledby="key-answers-title">
+      <h2 id="key-answers-title">Key answers</h2>
+      <ol>
+        {data.keyAnswers.map((answer) => (
+          <li key={answer.id} className="key-answer">
+            <CommentBody blocks={parseCommentMarkdown(answer.body, mentionable)} />
+            <p className="meta">
+              {answer.author}
+              {answer.passageKey ? (
+                <>
+                  {" · "}
+                  <a
+                    href={pageHref(answer.passageKey, { hash: `c-${answer.id}` })}
+                    onClick={(event) => {
+                      if (!hydrated || !answer.passageKey) return;
+                      event.preventDefault();
+                      openPanel(answer.passageKey, { showComment: answer.id });
+                    }}
+                  >
+                    In the margin
+                  </a>
+                </>
+              ) : null}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

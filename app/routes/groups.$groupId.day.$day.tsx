@@ -1,0 +1,193 @@
+/**
+ * A group's lesson: the day's readings with the group's discussion in the margin. Threads anchor to a
+ * passage (and optionally a quote made by selecting words), and everything works as plain forms
+ * without JavaScript: every passage's panel is a link (`?open=<key>#p-<key>`) that renders it open
+ * with its forms. With JavaScript the same forms go through fetchers (`_js=1`) and update in place.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ClientActionFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData } from "@remix-run/react";
+import { mergeHighlights } from "~/components/discussion/highlights.ts";
+import { randomSeed } from "~/components/discussion/ids.ts";
+import { LessonDiscussion } from "~/components/discussion/lesson.tsx";
+import { EARLIER_VERSION, type KeyAnswer, type LessonData, type ThreadView } from "~/components/discussion/types.ts";
+import { Announcer } from "~/components/reader/announcer.tsx";
+import { DayHrefProvider } from "~/components/reader/links.tsx";
+import { can } from "~/models/authz.ts";
+import { editHistory, recordLessonVisit, type CommentView } from "~/models/discussion.server.ts";
+import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
+import { loadGroupLesson } from "~/models/group-lesson.server.ts";
+import { isDayLocked } from "~/models/pace.ts";
+import { parseDayParam, recordVisit } from "~/models/reader.server.ts";
+import { discussionAction, type DiscussionActionData } from "~/utils/discussion-actions.server.ts";
+import { requireGroupMember } from "~/utils/group-access.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Day ${data.lesson.day}: ${data.lesson.title} · ${data.group.name}` : "Marginalia" },
+];
+
+const COMMENT_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
+  const day = parseDayParam(params.day);
+  if (!Number.isInteger(day)) throw new Response("There is no such day in this course.", { status: 404 });
+  const url = new URL(request.url);
+  const filterParam = url.searchParams.get("filter");
+  const filter: DiscussionFilter = (FILTERS as readonly string[]).includes(filterParam ?? "") ? (filterParam as DiscussionFilter) : "all";
+  const userId = auth.user.id;
+  const { reader, lessonId, discussion } = await loadGroupLesson(context.db, { group, role, userId, day, filter });
+
+  // After loading: the revised notice and "new since your last visit" compare with the visit before
+  // this one. A failed write only means those may repeat next time, so it does not cost the page.
+  const warn = (what: string) => (error: unknown) =>
+    context.logger.warn(`group lesson: could not record ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  await recordVisit(context.db, userId, reader.readings).catch(warn("a reading visit"));
+  await recordLessonVisit(context.db, { userId, groupId: group.id, lessonId }).catch(warn("a lesson visit"));
+
+  const moderate = can(role, "discussion.moderate");
+  const passageText = new Map(reader.readings.flatMap((reading) => reading.passages.map((passage) => [passage.key, passage.text] as const)));
+
+  // Threads by passage; a thread whose passage is not in the current text is shown with the orphans.
+  const threads: Record<string, ThreadView[]> = {};
+  const orphans: ThreadView[] = [...discussion.orphans];
+  for (const thread of discussion.threads) {
+    if (thread.passageKey && passageText.has(thread.passageKey)) (threads[thread.passageKey] ??= []).push(thread);
+    else orphans.push(thread);
+  }
+  const highlights: LessonData["highlights"] = {};
+  for (const [key, list] of Object.entries(threads)) {
+    const quotes = list.flatMap((thread) => (thread.quote ? [{ id: thread.id, start: thread.quote.start, end: thread.quote.end }] : []));
+    if (quotes.length > 0) highlights[key] = mergeHighlights(passageText.get(key)!.length, quotes);
+  }
+
+  // The lesson's key answers: comments (or replies) a moderator pinned to the lesson.
+  const keyAnswers: KeyAnswer[] = [];
+  const collect = (comment: CommentView, root: ThreadView) => {
+    if (comment.pinned?.scope === "lesson" && comment.state === "visible" && comment.body !== null) {
+      keyAnswers.push({ id: comment.id, passageKey: root.passageKey, author: comment.author.displayName, body: comment.body, kind: comment.kind });
+    }
+    for (const reply of comment.replies) collect(reply, root);
+  };
+  for (const thread of [...discussion.threads, ...discussion.orphans]) collect(thread, thread);
+
+  // Which panel is open: ?open=<passage key>, or the panel of ?comment=<id> (a link to a comment).
+  const panelOf = new Map<string, string>();
+  const newIds: Record<string, string[]> = {};
+  const answeredPrompts = new Set<string>();
+  const walk = (comment: CommentView, panel: string) => {
+    panelOf.set(comment.id, panel);
+    if (comment.isNew) (newIds[panel] ??= []).push(comment.id);
+    for (const reply of comment.replies) walk(reply, panel);
+  };
+  for (const [key, list] of Object.entries(threads)) {
+    for (const thread of list) {
+      walk(thread, key);
+      if (thread.kind === "answer" && thread.mine && thread.state !== "removed") answeredPrompts.add(key);
+    }
+  }
+  for (const thread of orphans) walk(thread, EARLIER_VERSION);
+  const openParam = url.searchParams.get("open");
+  const commentParam = url.searchParams.get("comment");
+  const open =
+    openParam && (passageText.has(openParam) || openParam === EARLIER_VERSION)
+      ? openParam
+      : commentParam
+        ? (panelOf.get(commentParam) ?? null)
+        : null;
+  const focus = url.searchParams.get("focus");
+  const historyId = url.searchParams.get("history");
+  const versions =
+    moderate && historyId && COMMENT_ID.test(historyId)
+      ? await editHistory(context.db, { groupId: group.id, lessonId }, { userId, role }, historyId)
+      : null;
+  const nextLocked = reader.next !== null && isDayLocked(group, reader.next.day, group.course.dayCount) && !can(role, "lesson.viewAhead");
+  const base = `/groups/${group.id}/day/${day}`;
+
+  const payload: LessonData = {
+    group: { id: group.id, name: group.name },
+    course: reader.course,
+    lesson: reader.lesson,
+    previous: reader.previous,
+    next: nextLocked ? null : reader.next,
+    readings: reader.readings,
+    filter,
+    open,
+    focus: focus && COMMENT_ID.test(focus) ? focus : null,
+    // Composer ids of this page load are made from it (see composerId): no-JS forms get fresh ids.
+    seed: randomSeed(),
+    me: { id: userId },
+    may: { moderate, post: can(role, "discussion.post") },
+    threads: open && open !== EARLIER_VERSION ? { [open]: threads[open] ?? [] } : {},
+    orphans,
+    shown: Object.fromEntries(Object.entries(threads).map(([key, list]) => [key, list.length])),
+    counts: discussion.counts,
+    newIds,
+    answeredPrompts: [...answeredPrompts],
+    highlights,
+    members: discussion.members,
+    lastVisit: discussion.lastVisit,
+    keyAnswers,
+    history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
+    exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
+  };
+  return payload;
+}
+
+/** Every discussion form of the page posts here (and the moderation queue's too). */
+export const action = discussionAction;
+
+/**
+ * With scripts, a refused or unreachable post comes back as data, so the composer keeps the text
+ * and the client id (a retry then cannot store the comment twice).
+ */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  try {
+    return await serverAction<typeof action>();
+  } catch (error) {
+    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
+    const result: DiscussionActionData = {
+      ok: false,
+      intent: "unknown",
+      error: "Could not reach the server. Check your connection and try again: nothing you typed is lost.",
+    };
+    return result;
+  }
+}
+
+/**
+ * Narrowing a panel to a sub-thread (`?focus=`) needs no new data; everything else does (opening a
+ * passage loads its threads; filters, the edit history, and every action, whose results must show).
+ * Each load records a visit, but the page keeps the "new" markers and the revised notice it arrived
+ * with, and every "new" it has seen since (LessonDiscussion), so revalidating does not take them away
+ * while the member is still reading.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
+  if (formMethod && formMethod !== "GET") return defaultShouldRevalidate;
+  if (currentUrl.pathname === nextUrl.pathname) {
+    const strip = (url: URL) => {
+      const params = new URLSearchParams(url.search);
+      params.delete("focus");
+      params.sort();
+      return params.toString();
+    };
+    if (strip(currentUrl) === strip(nextUrl)) return false;
+  }
+  return defaultShouldRevalidate;
+};
+
+export default function GroupLessonPage() {
+  const data = useLoaderData<typeof loader>() as unknown as LessonData;
+  const groupDayHref = (_courseSlug: string, day: number) => `/groups/${data.group.id}/day/${day}`;
+  return (
+    <Announcer>
+      <DayHrefProvider value={groupDayHref}>
+        <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
+      </DayHrefProvider>
+    </Announcer>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error-boundary.tsx";

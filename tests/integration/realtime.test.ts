@@ -1,0 +1,193 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PresencePerson } from "~/realtime/events.ts";
+import { TestClient, uniqueEmail } from "../support/client.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+import { connectionOutcome, openSocket, type ClientSocket } from "../support/socket.ts";
+
+let server: TestServer;
+let groupId: string;
+let otherGroupId: string;
+let readingId: string;
+let passageKey: string;
+const sockets: ClientSocket[] = [];
+
+interface Person {
+  client: TestClient;
+  userId: string;
+  name: string;
+}
+
+async function person(name: string, groupIds: string[], role = "member"): Promise<Person> {
+  const client = new TestClient(server.url);
+  const email = uniqueEmail(name.toLowerCase());
+  await client.signUp({ email, displayName: name });
+  const user = await server.database.db.user.findUniqueOrThrow({ where: { email } });
+  for (const id of groupIds) await server.database.db.membership.create({ data: { groupId: id, userId: user.id, role } });
+  return { client, userId: user.id, name };
+}
+
+async function connect(who: Person) {
+  const socket = openSocket(server.url, { cookie: who.client.cookieHeader() });
+  sockets.push(socket);
+  expect(await connectionOutcome(socket)).toBe("connected");
+  return socket;
+}
+
+/** The next event of this name that satisfies `accept`, or a timeout. */
+function next<T>(socket: ClientSocket, event: string, accept: (payload: T) => boolean = () => true, timeoutMs = 4000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event as never, handler as never);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const handler = (payload: T) => {
+      if (!accept(payload)) return;
+      clearTimeout(timer);
+      socket.off(event as never, handler as never);
+      resolve(payload);
+    };
+    socket.on(event as never, handler as never);
+  });
+}
+
+/** Resolves true if the event arrives within the window, false otherwise. */
+function arrives(socket: ClientSocket, event: string, windowMs = 700) {
+  return next(socket, event, () => true, windowMs).then(
+    () => true,
+    () => false,
+  );
+}
+
+const names = (present: PresencePerson[]) => present.map((p) => p.displayName).sort();
+const join = (socket: ClientSocket, day = 1, group = groupId) => socket.emitWithAck("lesson:join", { groupId: group, day });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const course = await server.database.db.course.findFirstOrThrow();
+  groupId = (await server.database.db.group.create({ data: { courseId: course.id, name: "Live group" } })).id;
+  otherGroupId = (await server.database.db.group.create({ data: { courseId: course.id, name: "Elsewhere" } })).id;
+  const reading = await server.database.db.reading.findFirstOrThrow({
+    where: { kind: "lesson", lesson: { day: 1, courseId: course.id } },
+    include: { currentRevision: { include: { passages: { where: { kind: "paragraph" }, take: 1 } } } },
+  });
+  readingId = reading.id;
+  passageKey = reading.currentRevision!.passages[0]!.key;
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("lesson rooms", () => {
+  it("admits members only: another group's member and unknown days are refused", async () => {
+    const ada = await person("Ada", [groupId]);
+    const eve = await person("Eve", [otherGroupId]);
+    const adaSocket = await connect(ada);
+    const joined = await join(adaSocket);
+    expect(joined).toMatchObject({ data: { present: [{ displayName: "Ada", state: "active" }] } });
+    const eveSocket = await connect(eve);
+    expect(await join(eveSocket)).toEqual({ error: { code: "not-found", message: "No such group, or you are not a member of it." } });
+    expect(await join(adaSocket, 999)).toMatchObject({ error: { code: "not-found" } });
+    expect(await eveSocket.emitWithAck("lesson:join", { groupId, day: "1" } as never)).toMatchObject({ error: { code: "invalid" } });
+  });
+
+  it("counts a person once across tabs, announces arrivals, and drops people who close the page", async () => {
+    const bo = await person("Bo", [groupId]);
+    const cy = await person("Cy", [groupId]);
+    const boTab1 = await connect(bo);
+    const boTab2 = await connect(bo);
+    await join(boTab1);
+    await join(boTab2);
+    const cySocket = await connect(cy);
+    const boSeesCy = next<{ present: PresencePerson[] }>(boTab1, "presence:update", (p) => names(p.present).includes("Cy"));
+    const cySeesBoth = next<{ present: PresencePerson[] }>(cySocket, "presence:update", (p) => names(p.present).length === 2);
+    const joined = await join(cySocket);
+    expect("data" in joined && names(joined.data.present)).toEqual(["Bo", "Cy"]);
+    expect(names((await boSeesCy).present)).toEqual(["Bo", "Cy"]);
+    await cySeesBoth;
+
+    // One of Bo's tabs closes: Bo is still here.
+    boTab2.disconnect();
+    expect(await arrives(cySocket, "presence:update")).toBe(false);
+    // The last one closes: Bo is gone within moments.
+    const boLeaves = next<{ present: PresencePerson[] }>(cySocket, "presence:update", (p) => !names(p.present).includes("Bo"), 2000);
+    boTab1.disconnect();
+    expect(names((await boLeaves).present)).toEqual(["Cy"]);
+  });
+
+  it("delivers discussion changes to the lesson's members only, right after the write", async () => {
+    const di = await person("Di", [groupId]);
+    const ed = await person("Ed", [groupId]);
+    const fay = await person("Fay", [otherGroupId]);
+    const [diSocket, edSocket, faySocket] = await Promise.all([connect(di), connect(ed), connect(fay)]);
+    await Promise.all([join(diSocket), join(edSocket), join(faySocket, 1, otherGroupId)]);
+    const edHears = next<{ commentId: string; passageKey: string; intent: string }>(edSocket, "discussion:changed");
+    const fayHears = arrives(faySocket, "discussion:changed", 1200);
+    const id = randomBytes(12).toString("base64url");
+    const response = await di.client.post(`/groups/${groupId}/day/1`, { intent: "post", id, body: "Live!", kind: "comment", readingId, passageKey });
+    expect(response.status).toBe(302);
+    expect(await edHears).toMatchObject({ commentId: id, passageKey, intent: "post", groupId, day: 1 });
+    expect(await fayHears).toBe(false);
+  });
+
+  it("relays typing to the others in the lesson, and refuses it from outside the room", async () => {
+    const gus = await person("Gus", [groupId]);
+    const hal = await person("Hal", [groupId]);
+    const [gusSocket, halSocket] = await Promise.all([connect(gus), connect(hal)]);
+    expect(await gusSocket.emitWithAck("typing", { groupId, day: 1, target: "new:x", typing: true })).toMatchObject({ error: { code: "forbidden" } });
+    await Promise.all([join(gusSocket), join(halSocket)]);
+    const halHears = next(halSocket, "typing:update");
+    expect(await gusSocket.emitWithAck("typing", { groupId, day: 1, target: `new:${passageKey}`, typing: true })).toEqual({ data: { ok: true } });
+    expect(await halHears).toMatchObject({ displayName: "Gus", target: `new:${passageKey}`, typing: true });
+  });
+
+  it("takes a removed member out of the group's rooms at once", async () => {
+    const ivy = await person("Ivy", [groupId], "owner");
+    const jo = await person("Jo", [groupId]);
+    const [ivySocket, joSocket] = await Promise.all([connect(ivy), connect(jo)]);
+    await Promise.all([join(ivySocket), join(joSocket)]);
+    const ended = next(joSocket, "group:membership-ended");
+    const removed = await ivy.client.post(`/groups/${groupId}/members`, { intent: "remove", userId: jo.userId });
+    expect(removed.status).toBe(200);
+    expect(await ended).toEqual({ groupId });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const joHears = arrives(joSocket, "discussion:changed", 1000);
+    await ivy.client.post(`/groups/${groupId}/day/1`, { intent: "post", id: randomBytes(12).toString("base64url"), body: "After Jo left", kind: "comment", readingId, passageKey });
+    expect(await joHears).toBe(false);
+    expect(await join(joSocket)).toMatchObject({ error: { code: "not-found" } });
+  });
+});
+
+describe("misbehaving clients", () => {
+  it("disconnects a client that sends an unknown event, and keeps serving the others", async () => {
+    const kim = await person("Kim", [groupId]);
+    const lou = await person("Lou", [groupId]);
+    const [kimSocket, louSocket] = await Promise.all([connect(kim), connect(lou)]);
+    const gone = next(kimSocket, "disconnect" as never);
+    // An event the server does not know, as a tampered client would send it.
+    (kimSocket as unknown as { emit(event: string, payload: object): void }).emit("admin:drop-tables", {});
+    expect(await gone).toBe("io server disconnect");
+    expect(await louSocket.emitWithAck("session:whoami", {})).toMatchObject({ data: { displayName: "Lou" } });
+  });
+
+  it("disconnects a flood, not the server", async () => {
+    const max = await person("Max", [groupId]);
+    const socket = await connect(max);
+    const gone = next(socket, "disconnect" as never);
+    for (let i = 0; i < 200; i += 1) socket.emit("presence:activity", {}, () => {});
+    expect(await gone).toBe("io server disconnect");
+    const again = await connect(max);
+    expect(await again.emitWithAck("session:whoami", {})).toMatchObject({ data: { displayName: "Max" } });
+  });
+
+  it("answers malformed payloads with an error, not a crash", async () => {
+    const ned = await person("Ned", [groupId]);
+    const socket = await connect(ned);
+    expect(await socket.emitWithAck("lesson:join", null as never)).toMatchObject({ error: { code: "invalid" } });
+    expect(await socket.emitWithAck("typing", { groupId, day: 1, target: "x".repeat(500), typing: true })).toMatchObject({ error: { code: "invalid" } });
+    expect(socket.connected).toBe(true);
+  });
+});
