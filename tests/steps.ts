@@ -29,7 +29,7 @@ export function typecheck() {
 
 export function build() {
   banner("production build (remix vite:build)");
-  const { status, seconds } = run("npx", ["remix", "vite:build"]);
+  const { status, seconds } = run("npx", ["remix", "vite:build"], { NODE_ENV: "production" });
   return record({ step: "build", ok: status === 0, passed: 0, failed: 0, skipped: 0, note: status === 0 ? undefined : "build failed", seconds });
 }
 

@@ -38,7 +38,7 @@ export default function ModerationQueue() {
           {flagged.map((comment) => (
             <li key={comment.id} className="card">
               <p className="meta">
-                {comment.author} on <Link to={`/groups/${group.id}/day/${comment.day}#c-${comment.id}`}>Day {comment.day}: {comment.lessonTitle}</Link>
+                {comment.author} on <Link to={`/groups/${group.id}/day/${comment.day}?comment=${comment.id}#c-${comment.id}`}>Day {comment.day}: {comment.lessonTitle}</Link>
                 {comment.hidden ? " · hidden" : ""}
               </p>
               <blockquote className="flagged-body">{comment.body ?? "(deleted by its author)"}</blockquote>

@@ -39,7 +39,7 @@ export default function OpenQuestions() {
           {questions.map((question) => (
             <li key={question.id} className="card">
               <p>
-                <Link to={`/groups/${group.id}/day/${question.day}#c-${question.id}`}>{question.text}</Link>
+                <Link to={`/groups/${group.id}/day/${question.day}?comment=${question.id}#c-${question.id}`}>{question.text}</Link>
               </p>
               <p className="meta">
                 {question.author} on Day {question.day}: {question.lessonTitle} · {question.replies} repl{question.replies === 1 ? "y" : "ies"}

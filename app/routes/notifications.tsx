@@ -54,7 +54,7 @@ export default function Notifications() {
               <p>
                 {!notification.read ? <span className="visually-hidden">Unread: </span> : null}
                 <strong>{notification.actor}</strong> {WHAT[notification.type] ?? notification.type} on{" "}
-                <Link to={`/groups/${notification.groupId}/day/${notification.day}#c-${notification.commentId}`}>
+                <Link to={`/groups/${notification.groupId}/day/${notification.day}?comment=${notification.commentId}#c-${notification.commentId}`}>
                   Day {notification.day}: {notification.lessonTitle}
                 </Link>
               </p>

@@ -137,6 +137,7 @@ export async function discussionAction({ request, context, params }: ActionFunct
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
   // Forms posted from elsewhere (the moderation queue) may ask to go back there.
   if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
+  // Forms post with ?open=<passage> in their URL, so coming back opens the panel the comment is in.
   const url = new URL(request.url);
   return redirect(`${url.pathname}${url.search}#c-${outcome.commentId}`);
 }

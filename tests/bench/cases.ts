@@ -164,11 +164,12 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_LESSON_MARKER,
     target: async (ctx) => ({ path: BENCH_LESSON_PATH, headers: { cookie: await ctx.signedInCookie() } }),
   }),
-  // The same 300-passage lesson as a group's day page, with 1,000 comments in 300 threads.
+  // The same 300-passage lesson as a group's day page, with 1,000 comments in 300 threads, opened
+  // at the last thread (as a link to a comment opens it): its passage's threads are on the page.
   ...sequentialPair({
     name: "discussion page, 1,000 comments",
     mustContain: BENCH_DISCUSSION_MARKER,
-    target: async (ctx) => ({ path: ctx.seed.large.path, headers: { cookie: ctx.seed.cookie } }),
+    target: async (ctx) => ({ path: `${ctx.seed.large.path}?comment=bench-thread-000300`, headers: { cookie: ctx.seed.cookie } }),
   }),
   // 200 members reading at once, each sending its tracker's batch of 10 passages as soon as the last one was answered.
   defineCase<null>({

@@ -21,6 +21,11 @@ export function ensureProductionBuild() {
     !existsSync(buildFile) ||
     statSync(buildFile).mtimeMs < Math.max(newestMtime(path.join(rootDir, "app")), statSync(path.join(rootDir, "vite.config.ts")).mtimeMs);
   if (!stale) return;
-  const result = spawnSync("npx", ["remix", "vite:build"], { cwd: rootDir, stdio: ["ignore", "ignore", "inherit"] });
+  // NODE_ENV=test (set by Vitest) would give the browser React's development build.
+  const result = spawnSync("npx", ["remix", "vite:build"], {
+    cwd: rootDir,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) throw new Error("npm run build failed");
 }
