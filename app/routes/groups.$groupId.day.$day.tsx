@@ -7,6 +7,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ClientActionFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
 import { isRouteErrorResponse, useLoaderData } from "@remix-run/react";
+import { useCallback, useMemo, useState } from "react";
+import { LiveTypingProvider } from "~/components/live/live-context.tsx";
+import { PresenceBar } from "~/components/live/presence-bar.tsx";
+import { useLessonLive } from "~/components/live/use-lesson-live.ts";
+import type { DiscussionChange } from "~/realtime/events.ts";
 import { mergeHighlights } from "~/components/discussion/highlights.ts";
 import { randomSeed } from "~/components/discussion/ids.ts";
 import { LessonDiscussion } from "~/components/discussion/lesson.tsx";
@@ -166,6 +171,8 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
   if (formMethod && formMethod !== "GET") return defaultShouldRevalidate;
+  // The same address: an explicit revalidation (live changes by others, a reconnect) must load.
+  if (currentUrl.href === nextUrl.href) return true;
   if (currentUrl.pathname === nextUrl.pathname) {
     const strip = (url: URL) => {
       const params = new URLSearchParams(url.search);
@@ -183,10 +190,51 @@ export default function GroupLessonPage() {
   const groupDayHref = (_courseSlug: string, day: number) => `/groups/${data.group.id}/day/${day}`;
   return (
     <Announcer>
-      <DayHrefProvider value={groupDayHref}>
-        <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
-      </DayHrefProvider>
+      <LiveLesson data={data}>
+        <DayHrefProvider value={groupDayHref}>
+          <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
+        </DayHrefProvider>
+      </LiveLesson>
     </Announcer>
+  );
+}
+
+/**
+ * The live layer of the page: who of the group is here, who is writing where, and new activity by
+ * others — the page catches up by itself; activity on a passage out of view is announced (visually
+ * and to screen readers) with a link to it, and the page never jumps.
+ */
+function LiveLesson({ data, children }: { data: LessonData; children: React.ReactNode }) {
+  const [activity, setActivity] = useState<{ passageKey: string; count: number } | null>(null);
+  const onChange = useCallback((change: DiscussionChange) => {
+    if (!change.passageKey || !["post", "reply"].includes(change.intent)) return;
+    const element = document.getElementById(`p-${change.passageKey}`);
+    const rect = element?.getBoundingClientRect();
+    const inView = rect ? rect.bottom > 0 && rect.top < window.innerHeight : false;
+    if (!inView) setActivity((current) => ({ passageKey: change.passageKey!, count: (current?.count ?? 0) + 1 }));
+  }, []);
+  const live = useLessonLive({ groupId: data.group.id, day: data.lesson.day, userId: data.me.id, onChange });
+  const typing = useMemo(() => ({ typing: live.typing, sendTyping: live.sendTyping }), [live.typing, live.sendTyping]);
+  return (
+    <LiveTypingProvider value={typing}>
+      <div className="live-strip">
+        <PresenceBar present={live.present} status={live.status} me={data.me.id} />
+        <div aria-live="polite" className="live-activity">
+          {activity ? (
+            <p>
+              {activity.count === 1 ? "A new comment" : `${activity.count} new comments`} further on.{" "}
+              <a href={`?open=${activity.passageKey}#p-${activity.passageKey}`} onClick={() => setActivity(null)}>
+                Show
+              </a>{" "}
+              <button type="button" className="link-button" onClick={() => setActivity(null)}>
+                Dismiss
+              </button>
+            </p>
+          ) : null}
+        </div>
+      </div>
+      {children}
+    </LiveTypingProvider>
   );
 }
 

@@ -1,3 +1,5 @@
+import { useTypingIn } from "~/components/live/live-context.tsx";
+import { TypingNote } from "~/components/live/presence-bar.tsx";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
 import { CommentBody } from "~/components/comment-body.tsx";
@@ -52,6 +54,9 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
   const hintId = `${uid}-hint`;
   const errorId = `${uid}-error`;
   const fieldId = composerFieldId(target);
+  // "X is writing…" for the others: a new thread on a passage, or a reply in a thread.
+  const typingTarget = target.mode === "post" ? `new:${target.passageKey}` : target.mode === "reply" ? target.parentId : `edit:${target.commentId}`;
+  const typingHere = useTypingIn(typingTarget);
   const others = data.members.filter((member) => member.id !== data.me.id).slice(0, 6);
   const label =
     target.mode === "reply"
@@ -130,8 +135,10 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
         aria-describedby={error ? `${hintId} ${errorId}` : hintId}
         aria-invalid={error ? true : undefined}
         onKeyDown={onKeyDown}
+        onInput={() => typingHere.typed()}
         {...(onBody ? { value: body, onChange: (event: React.ChangeEvent<HTMLTextAreaElement>) => onBody(event.target.value) } : { defaultValue: body })}
       />
+      <TypingNote names={typingHere.names} />
       <p className="hint composer-hint" id={hintId}>
         Markdown works: **bold**, *italic*, `code`, [links](https://…), lists and &gt; quotes.
         {others.length > 0 ? <> Mention someone with {others.map((member) => `@${member.handle}`).join(", ")}.</> : null}

@@ -26,7 +26,7 @@ export function useLessonLive(options: {
   groupId: string;
   day: number;
   userId: string;
-  /** Called for each change made by someone else (after the page has been asked to catch up). */
+  /** Called for each change made by someone else (the page catches up on every change, its own too). */
   onChange?: (change: DiscussionChange) => void;
 }) {
   const { groupId, day, userId } = options;
@@ -70,9 +70,10 @@ export function useLessonLive(options: {
       if (payload.groupId === groupId && payload.day === day) setPresent(payload.present);
     });
     socket.on("discussion:changed", (change) => {
-      if (change.groupId !== groupId || change.day !== day || change.actorId === userId) return;
+      if (change.groupId !== groupId || change.day !== day) return;
+      // The person's other tabs and devices catch up too; only other people's activity is announced.
       catchUp();
-      onChangeRef.current?.(change);
+      if (change.actorId !== userId) onChangeRef.current?.(change);
     });
     socket.on("typing:update", (update) => {
       if (update.groupId !== groupId || update.day !== day) return;

@@ -1,0 +1,55 @@
+/**
+ * Live presence and discussion in three browser contexts: the demo moderator, the demo member, and
+ * the member again on a second device. Each person counts once; a comment posted in one browser
+ * appears in the others without a reload; typing shows as "… is writing…".
+ */
+import type { BrowserContext, Page } from "@playwright/test";
+import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, open, test } from "./support.ts";
+
+const MEMBER = "member@example.org";
+const PASSAGE_START = "The naive approach";
+
+async function dayOne(newContext: () => Promise<BrowserContext>, email: string): Promise<Page> {
+  const page = await (await newContext()).newPage();
+  await logIn(page, email, DEMO_PASSWORD);
+  await open(page, "/groups");
+  const href = await page.getByRole("link", { name: "Evening readers" }).first().getAttribute("href");
+  await open(page, `${href}/day/1`);
+  await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  return page;
+}
+
+const toggle = (page: Page) => page.getByRole("button", { name: new RegExp(`on “${PASSAGE_START}`) });
+const panel = (page: Page) => page.getByRole("region", { name: new RegExp(`^Comments on “${PASSAGE_START}`) });
+
+test("presence counts people once, and a comment appears live for the others", async ({ newContext }) => {
+  test.setTimeout(90_000);
+  const mira = await dayOne(newContext, DEMO_MODERATOR.email);
+  const sam = await dayOne(newContext, MEMBER);
+  const samAgain = await dayOne(newContext, MEMBER);
+
+  // Three connections, two people.
+  for (const page of [mira, sam, samAgain]) {
+    await expect(page.getByLabel("Who is here")).toContainText("2 here now");
+    await expect(page.getByLabel("Who is here").getByRole("listitem")).toHaveCount(2);
+  }
+
+  // Mira opens the passage's thread; Sam starts writing there: Mira sees it.
+  await toggle(mira).click();
+  await toggle(sam).click();
+  await panel(sam).getByLabel("Your comment").fill("Typing live");
+  await expect(panel(mira)).toContainText("Sam (member) is writing…");
+
+  // Sam posts: Mira's open thread shows it without a reload, and Sam's other device catches up too.
+  await panel(sam).getByLabel("Your comment").fill("Posted from one browser, seen in the others.");
+  await panel(sam).getByRole("button", { name: "Post", exact: true }).click();
+  await expect(panel(mira)).toContainText("Posted from one browser, seen in the others.", { timeout: 10_000 });
+  await expect(toggle(samAgain)).toHaveAccessibleName(/1 comment/, { timeout: 10_000 });
+
+  // Sam's second device closes: Sam is still here (one person, other device).
+  await samAgain.close();
+  await expect(mira.getByLabel("Who is here")).toContainText("2 here now");
+  // The last of Sam's pages closes: Mira sees her alone within seconds.
+  await sam.close();
+  await expect(mira.getByLabel("Who is here")).toContainText("Only you are here", { timeout: 10_000 });
+});
