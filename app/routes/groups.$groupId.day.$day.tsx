@@ -6,8 +6,12 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ClientActionFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
-import { isRouteErrorResponse, useLoaderData } from "@remix-run/react";
-import { useCallback, useMemo, useState } from "react";
+import { isRouteErrorResponse, useLoaderData, useLocation } from "@remix-run/react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
+import { ReadTracker } from "~/components/progress/read-tracker.tsx";
+import { loadLessonProgress } from "~/models/progress.server.ts";
+import { requiredDwellMs } from "~/models/progress-rules.ts";
 import { LiveTypingProvider } from "~/components/live/live-context.tsx";
 import { PresenceBar } from "~/components/live/presence-bar.tsx";
 import { useLessonLive } from "~/components/live/use-lesson-live.ts";
@@ -138,7 +142,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
-  return payload;
+  const progress = await loadLessonProgress(context.db, { userId, courseId: group.course.id, lessonId });
+  return { ...payload, progress };
 }
 
 /** Every discussion form of the page posts here (and the moderation queue's too). */
@@ -186,10 +191,26 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 };
 
 export default function GroupLessonPage() {
-  const data = useLoaderData<typeof loader>() as unknown as LessonData;
+  const loaded = useLoaderData<typeof loader>();
+  const data = loaded as unknown as LessonData;
+  const location = useLocation();
+  // The bar follows each recorded batch without reloading the page.
+  const [progress, setProgress] = useState(loaded.progress);
+  useEffect(() => setProgress(loaded.progress), [loaded.progress]);
   const groupDayHref = (_courseSlug: string, day: number) => `/groups/${data.group.id}/day/${day}`;
   return (
     <Announcer>
+      <div className="group-lesson-progress">
+        <LessonProgress progress={progress} courseSlug={data.course.slug} day={data.lesson.day} redirectTo={`${location.pathname}${location.search}`} />
+      </div>
+      <ReadTracker
+        endpoint="/api/progress"
+        courseSlug={data.course.slug}
+        day={data.lesson.day}
+        passages={data.readings.flatMap((reading) => reading.passages.map((passage) => ({ key: passage.key, readingId: reading.id, requiredMs: requiredDwellMs(passage.text) })))}
+        readKeys={progress.readKeys}
+        onRecorded={(result) => setProgress((current) => ({ ...current, readCount: result.readCount, status: result.status as typeof current.status }))}
+      />
       <LiveLesson data={data}>
         <DayHrefProvider value={groupDayHref}>
           <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
