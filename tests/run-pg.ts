@@ -2,26 +2,13 @@
  * npm run test:pg — the integration suite on PostgreSQL (default postgres://postgres@127.0.0.1:5432/test,
  * or TEST_POSTGRES_URL). Every test file gets a fresh schema; the run's schemas are dropped at the end.
  */
-import pg from "pg";
+import { postgresProblem } from "./support/services.ts";
 import { vitest } from "./steps.ts";
 import { clearResults, printSummary } from "./summary.ts";
 
 const url = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const problem = await reachable();
+const problem = await postgresProblem(url);
 if (problem) {
   console.error(`PostgreSQL is not reachable at ${url} (${problem}). Start it, or set TEST_POSTGRES_URL.`);
   process.exit(1);

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { postgresProblem } from "./support/services.ts";
 import { createClient } from "redis";
 import { Balancer } from "./scale/balancer.ts";
 import { Checks } from "./scale/checks.ts";
@@ -37,19 +38,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-async function postgresProblem(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3_000, query_timeout: 3_000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 async function redisProblem(): Promise<string | null> {
@@ -93,7 +81,7 @@ function ensureBuild(): Promise<string | null> {
 }
 
 // ---------------------------------------------------------------- prerequisites
-const [postgres, redis] = await Promise.all([postgresProblem(), redisProblem()]);
+const [postgres, redis] = await Promise.all([postgresProblem(postgresUrl), redisProblem()]);
 if (postgres || redis) {
   if (postgres) console.error(`PostgreSQL is not reachable at ${postgresUrl} (${postgres}). Start it (e.g. \`sudo service postgresql start\`), or set TEST_POSTGRES_URL.`);
   if (redis) console.error(`Redis is not reachable at ${redisUrl} (${redis}). Start it (e.g. \`sudo service redis-server start\`), or set TEST_REDIS_URL.`);
