@@ -28,3 +28,12 @@ describe("TokenBucket", () => {
     expect(bucket.take(1000)).toBe(true);
   });
 });
+
+describe("initials", async () => {
+  const { initials } = await import("~/components/live/presence-bar.tsx");
+  it("takes letters only", () => {
+    expect(initials("Mira (moderator)")).toBe("MM");
+    expect(initials("Zoë")).toBe("Z");
+    expect(initials("42")).toBe("?");
+  });
+});

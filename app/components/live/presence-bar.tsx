@@ -8,13 +8,13 @@ const STATUS_TEXT: Record<LiveStatus, string> = {
   offline: "Offline: reload to see new comments",
 };
 
-function initials(name: string) {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
+/** "Mira (moderator)" → "MM": the first letter of the first two words that have letters. */
+export function initials(name: string) {
+  const letters = name.match(/\p{L}[\p{L}\p{M}'’-]*/gu) ?? [];
+  return letters
     .slice(0, 2)
-    .map((part) => part[0]!.toUpperCase())
-    .join("");
+    .map((word) => word[0]!.toUpperCase())
+    .join("") || "?";
 }
 
 /** Who of the group is on this lesson now; each person once. */
