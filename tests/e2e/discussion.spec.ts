@@ -22,7 +22,11 @@ async function openDayOne(page: Page, email: string, options: { javaScript?: boo
   }
   await open(page, dayOne);
   await expect(page.getByRole("heading", { level: 1, name: DAY_1_TITLE })).toBeVisible();
-  if (options.javaScript !== false) await expect(page.getByRole("button", { name: "Press ? for keyboard shortcuts" })).toBeVisible();
+  if (options.javaScript !== false) {
+    await expect(page.getByRole("button", { name: "Press ? for keyboard shortcuts" })).toBeVisible();
+    // Connected: nothing arriving later shifts the text under a mouse drag.
+    await expect(page.getByRole("status").filter({ hasText: /^Live$/ })).toBeVisible();
+  }
 }
 
 async function browserFor(newContext: () => Promise<BrowserContext>, email: string) {
