@@ -17,6 +17,7 @@ import { markAnswer, postComment, postReply, toggleReaction, type PostResult, ty
 import { REACTIONS } from "~/models/discussion-rules.ts";
 import { addMember, createGroup } from "~/models/group.server.ts";
 import { createSession, SESSION_COOKIE } from "~/models/session.server.ts";
+import { mulberry32 } from "./reanchor.ts";
 import { createUser } from "~/models/user.server.ts";
 
 export const BENCH_LESSON_PATH = "/courses/bench-long-lesson/day/1";
@@ -88,18 +89,6 @@ export async function seedBenchContent(databaseUrl: string): Promise<BenchSeed> 
 
 // ---------------------------------------------------------------------------------------------
 // The discussions
-
-/** Deterministic, so every run seeds the same discussion. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST_NAMES = "Ada Basil Cleo Dev Esme Farid Greta Hugo Ines Jonas Kemi Lior".split(" ");
 

@@ -175,7 +175,8 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-function mulberry32(seed: number): () => number {
+/** A seeded random number generator, so every benchmark run builds the same data. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
