@@ -20,13 +20,16 @@ import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
 import { createLogger, type Logger } from "./app/server/logger.server.ts";
 import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
 import { bodyLimitGuard, csrfGuard, sessionGuard, DEFAULT_BODY_LIMIT, type RequestAuth } from "./app/server/http-guards.server.ts";
-import { createRealtime, type RealtimeServer } from "./app/realtime/socket.server.ts";
+import { createRealtime, type RealtimeServer, type RealtimeTimings } from "./app/realtime/socket.server.ts";
+import { pruneLessonEvents } from "./app/models/lesson-events.server.ts";
 import { attachRedisAdapter } from "./app/realtime/redis.server.ts";
 import type { AppContext } from "./app/server/context.server.ts";
 
 const rootDir = import.meta.dirname;
 const UPLOAD_BODY_LIMIT = 12 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
+export const SOCKET_MESSAGE_LIMIT = 16 * 1024;
+const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
 export interface AppServer {
   url: string;
@@ -46,9 +49,11 @@ export interface CreateAppServerOptions {
   mailer?: Mailer;
   /** Mounts extra Express handlers before Remix (benchmark baselines). */
   beforeRemix?: (app: express.Express) => void;
+  /** Realtime timings to change (tests: idle after a few hundred milliseconds). */
+  realtimeTimings?: Partial<RealtimeTimings>;
 }
 
-export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix, mailer = logMailer(logger) }: CreateAppServerOptions): Promise<AppServer> {
+export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix, mailer = logMailer(logger), realtimeTimings }: CreateAppServerOptions): Promise<AppServer> {
   const production = (mode ?? (env.nodeEnv === "production" ? "production" : "development")) === "production";
   const database = await prepareDatabase(env.database, {
     rootDir,
@@ -62,11 +67,17 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
   if (env.trustProxy) app.set("trust proxy", true);
   const httpServer = http.createServer(app);
   const io: RealtimeServer = new SocketServer(httpServer, {
-    maxHttpBufferSize: 64 * 1024,
+    // Every client event is a few hundred bytes at most: a bigger message closes the connection.
+    maxHttpBufferSize: SOCKET_MESSAGE_LIMIT,
     serveClient: false,
   });
   const closeRedis = env.redisUrl ? await attachRedisAdapter(io, env.redisUrl, logger) : async () => {};
-  const realtime = createRealtime(io, { db, logger, publicOrigin: env.publicOrigin, trustProxy: env.trustProxy });
+  const realtime = createRealtime(io, { db, logger, publicOrigin: env.publicOrigin, trustProxy: env.trustProxy, clustered: Boolean(env.redisUrl), timings: realtimeTimings });
+  // The discussion change log keeps two weeks (lesson-events.server.ts); several processes pruning is harmless.
+  const prune = () => pruneLessonEvents(db).catch((error: unknown) => logger.warn(`pruning lesson events failed: ${(error as Error).message}`));
+  void prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref();
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -137,6 +148,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       realtime.stop();
+      clearInterval(pruneTimer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       const timer = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await drained;

@@ -40,4 +40,12 @@ describe("decide", () => {
     expect(can("moderator", "group.leave")).toBe(true);
     expect(decide("owner", "group.leave")).toEqual({ ok: false, reason: "Hand ownership to another member before leaving the group.", status: 400 });
   });
+
+  it("lets moderators run live sessions, and every member join them and ask questions", () => {
+    expect(everyone("session.run")).toEqual(["owner", "moderator"]);
+    expect(everyone("session.join")).toEqual(["owner", "moderator", "member"]);
+    expect(everyone("session.ask")).toEqual(["owner", "moderator", "member"]);
+    expect(decide("member", "session.run")).toEqual({ ok: false, reason: "Only the group's moderators can do that.", status: 403 });
+    expect(decide(null, "session.join")).toMatchObject({ ok: false, status: 403 });
+  });
 });

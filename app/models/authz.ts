@@ -20,6 +20,8 @@ export type GroupAction =
   | "discussion.post"
   | "discussion.moderate"
   | "session.run"
+  | "session.join"
+  | "session.ask"
   | "progress.viewGroup";
 
 const ALLOWED: Record<GroupAction, readonly Role[]> = {
@@ -37,7 +39,11 @@ const ALLOWED: Record<GroupAction, readonly Role[]> = {
   "discussion.view": ROLES,
   "discussion.post": ROLES,
   "discussion.moderate": ["owner", "moderator"],
+  // Schedule, start and end live sessions, spotlight a passage, answer or dismiss queued questions.
   "session.run": ["owner", "moderator"],
+  "session.join": ROLES,
+  // Raise a question in a live session's queue and upvote the others'.
+  "session.ask": ROLES,
   // The group's progress dashboard and its CSV export.
   "progress.viewGroup": ["owner", "moderator"],
 };

@@ -1,4 +1,13 @@
+/**
+ * The realtime layer: Socket.IO on the app's own server and port. The handshake reads the session
+ * cookie (and refuses other origins); every client event is validated with Zod and answered through
+ * an acknowledgement `{ data } | { error }`; rooms are admitted through the same authorization module
+ * as the HTTP pages. Writes never happen here: HTTP actions commit to the database and then call the
+ * control methods below to tell the room. Presence and shared reading positions live on the sockets
+ * (across processes through the Redis adapter) and are never stored.
+ */
 import type { Server, Socket } from "socket.io";
+import type { ZodType } from "zod";
 import type { Db } from "~/db/client.server.ts";
 import type { Logger } from "~/server/logger.server.ts";
 import { SESSION_COOKIE, readCookie, validateSessionToken } from "~/models/session.server.ts";
@@ -6,10 +15,15 @@ import { expectedOrigin } from "~/server/http-guards.server.ts";
 import { can, decide } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
 import { findLessonId } from "~/models/group-lesson.server.ts";
+import { lessonEventsAfter } from "~/models/lesson-events.server.ts";
+import { loadSessionView, myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import {
   emptySchema,
+  groupWatchSchema,
+  joinSchema,
   lessonRefSchema,
+  positionSchema,
   typingSchema,
   type AckError,
   type AckResponse,
@@ -17,21 +31,54 @@ import {
   type DiscussionChange,
   type InterServerEvents,
   type LessonRef,
+  type LiveBrief,
+  type PositionChange,
   type ServerToClientEvents,
   type SocketData,
 } from "./events.ts";
+import { RoomBatcher } from "./batcher.ts";
 import { IDLE_AFTER_MS, presenceKey, summarizePresence } from "./presence.ts";
 import { TokenBucket } from "./rate-limit.ts";
-import type { ZodType } from "zod";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** How often things happen; tests shorten some of them (idle after a few hundred ms, say). */
+export interface RealtimeTimings {
+  /** A person with no activity on the page for this long shows as idle. */
+  idleAfterMs: number;
+  /** Presence of a room is sent at most once per this window, and only when it changed. */
+  presenceCoalesceMs: number;
+  /** How often idleness is looked at again (and how soon people of a dead process drop out). */
+  idleSweepMs: number;
+  /** Shared reading positions of a room go out in one batch per window, at least this long… */
+  positionWindowMs: number;
+  /** …and at most this long: the window grows by a millisecond per socket in the room. */
+  positionWindowMaxMs: number;
+  /** Session changes of a room (votes, questions…) are sent once per this window. */
+  sessionCoalesceMs: number;
+  /** How long a process trusts what it knows of a lesson's running session without asking again. */
+  sessionCacheMs: number;
+}
+
+export const DEFAULT_TIMINGS: RealtimeTimings = {
+  idleAfterMs: IDLE_AFTER_MS,
+  presenceCoalesceMs: 150,
+  idleSweepMs: 10_000,
+  positionWindowMs: 250,
+  positionWindowMaxMs: 1_000,
+  sessionCoalesceMs: 100,
+  sessionCacheMs: 15_000,
+};
 
 export interface RealtimeDeps {
   db: Db;
   logger: Logger;
   publicOrigin?: string;
   trustProxy: boolean;
+  /** Several processes share rooms through an adapter (Redis): tell the others about session changes. */
+  clustered?: boolean;
+  timings?: Partial<RealtimeTimings>;
 }
 
 export const rooms = {
@@ -41,20 +88,24 @@ export const rooms = {
   lesson: (groupId: string, day: number) => `lesson:${groupId}:${day}`,
 };
 
-const KNOWN_EVENTS = new Set<string>(["session:whoami", "lesson:join", "lesson:leave", "presence:activity", "typing"]);
+function lessonOfRoom(room: string): LessonRef {
+  const [, groupId, day] = room.split(":");
+  return { groupId: groupId!, day: Number(day) };
+}
+
+const KNOWN_EVENTS = new Set<string>(["session:whoami", "lesson:join", "lesson:leave", "presence:activity", "typing", "position:update", "group:watch"]);
 /** Per socket: bursts of 30 events, 10 a second sustained. A client past that is disconnected. */
 export const SOCKET_RATE = { capacity: 30, perSecond: 10 };
-const PRESENCE_COALESCE_MS = 150;
-/** Also how soon people whose process died drop out of the others' presence. */
-const IDLE_SWEEP_MS = 10_000;
 
 export interface RealtimeControl {
   /** Ends live connections of these sessions at once (logout, password change). */
   endSessions(sessionIds: string[], reason: "logout" | "logout-everywhere" | "password-changed"): void;
   /** A member left or was removed: their sockets leave the group's rooms at once. */
   membershipEnded(groupId: string, userId: string): void;
-  /** Committed to the database: tell everyone on that lesson to catch up. */
-  discussionChanged(groupId: string, day: number, change: Omit<DiscussionChange, "at">): void;
+  /** Committed to the database (and logged, see lesson-events.server.ts): tell everyone on that lesson. */
+  discussionChanged(groupId: string, day: number, change: DiscussionChange): void;
+  /** A live session of this lesson changed in the database: everyone on the lesson gets its new state. */
+  sessionChanged(groupId: string, day: number, sessionId: string): void;
   /** Stops timers (server shutdown). */
   stop(): void;
 }
@@ -70,7 +121,14 @@ export function originAllowed(
   return origin === expectedOrigin({ protocol: secure ? "https" : "http", headers }, publicOrigin);
 }
 
+interface RunningInfo {
+  sessionId: string;
+  facilitatorId: string | null;
+}
+
 export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): RealtimeControl {
+  const timings: RealtimeTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
+
   io.use(async (socket, next) => {
     try {
       const headers = socket.request.headers;
@@ -94,9 +152,15 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   });
 
   // ---- presence: computed from the sockets in a room (across processes with the Redis adapter),
-  // broadcast at most once per PRESENCE_COALESCE_MS per room and only when it changed.
+  // broadcast at most once per presenceCoalesceMs per room and only when it changed.
   const pending = new Map<string, NodeJS.Timeout>();
   const lastSent = new Map<string, string>();
+  const positionIn = (room: string) => (data: SocketData) =>
+    data.position?.room === room ? { ...data, position: { passageKey: data.position.passageKey, at: data.position.at } } : { ...data, position: undefined };
+  const presentIn = async (room: string) => {
+    const sockets = await io.in(room).fetchSockets();
+    return summarizePresence(sockets.map((socket) => positionIn(room)(socket.data)), Date.now(), timings.idleAfterMs);
+  };
   const schedulePresence = (room: string) => {
     if (pending.has(room)) return;
     pending.set(
@@ -104,19 +168,18 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       setTimeout(() => {
         pending.delete(room);
         void broadcastPresence(room);
-      }, PRESENCE_COALESCE_MS),
+      }, timings.presenceCoalesceMs),
     );
   };
   const broadcastPresence = async (room: string) => {
     try {
-      const sockets = await io.in(room).fetchSockets();
-      const present = summarizePresence(sockets.map((socket) => socket.data));
-      const key = presenceKey(present);
+      const present = await presentIn(room);
+      // Positions count too: when the tab that shared one closes, the person's position changes.
+      const key = `${presenceKey(present)}|${present.map((person) => person.passageKey ?? "").join(",")}`;
       if (present.length === 0) lastSent.delete(room);
       else if (lastSent.get(room) === key) return;
       else lastSent.set(room, key);
-      const [, groupId, day] = room.split(":");
-      io.to(room).emit("presence:update", { groupId: groupId!, day: Number(day), present });
+      io.to(room).emit("presence:update", { ...lessonOfRoom(room), present });
     } catch (error) {
       deps.logger.warn(`presence for ${room} failed: ${(error as Error).message}`);
     }
@@ -124,8 +187,70 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   // People turn idle without sending anything: look again now and then.
   const sweep = setInterval(() => {
     for (const room of lastSent.keys()) schedulePresence(room);
-  }, IDLE_SWEEP_MS);
+  }, timings.idleSweepMs);
   sweep.unref();
+
+  // ---- shared reading positions: one batch of changes per room and window.
+  const positions = new RoomBatcher<PositionChange>(
+    (room) => Math.min(timings.positionWindowMaxMs, Math.max(timings.positionWindowMs, io.sockets.adapter.rooms.get(room)?.size ?? 0)),
+    (room, changes) => io.to(room).emit("positions:update", { ...lessonOfRoom(room), positions: changes }),
+  );
+
+  // ---- what this process knows of each lesson's running session (positions are only shared then).
+  const running = new Map<string, { value: RunningInfo | null; at: number }>();
+  const runningIn = async (ref: LessonRef): Promise<RunningInfo | null> => {
+    const room = rooms.lesson(ref.groupId, ref.day);
+    const known = running.get(room);
+    if (known && Date.now() - known.at < timings.sessionCacheMs) return known.value;
+    const session = await runningSession(deps.db, ref.groupId);
+    const value = session && session.day === ref.day ? { sessionId: session.id, facilitatorId: session.facilitatorId } : null;
+    running.set(room, { value, at: Date.now() });
+    return value;
+  };
+  /** The session of this room is over (or another started elsewhere): nobody's position stays. */
+  const clearPositions = (room: string) => {
+    positions.drop(room);
+    for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
+      const socket = io.sockets.sockets.get(socketId);
+      if (socket?.data.position?.room === room) delete socket.data.position;
+    }
+  };
+  const learnRunning = (room: string, value: RunningInfo | null) => {
+    const before = running.get(room)?.value ?? null;
+    running.set(room, { value, at: Date.now() });
+    if (before && (!value || value.sessionId !== before.sessionId)) clearPositions(room);
+  };
+  io.on("lesson:session", (payload) => {
+    const room = rooms.lesson(payload.groupId, payload.day);
+    learnRunning(room, payload.sessionId ? { sessionId: payload.sessionId, facilitatorId: payload.facilitatorId } : null);
+    if (!payload.sessionId) clearPositions(room);
+  });
+
+  // ---- session changes: the view is read once per window and sent to the whole room.
+  const sessionTimers = new Map<string, NodeJS.Timeout>();
+  const sessionToSend = new Map<string, string>();
+  const broadcastSession = async (room: string, sessionId: string) => {
+    const ref = lessonOfRoom(room);
+    try {
+      const session = await loadSessionView(deps.db, ref.groupId, sessionId);
+      if (!session) return;
+      const wasRunning = running.get(room)?.value?.sessionId === sessionId;
+      const isRunning = session.status === "live";
+      const value = isRunning ? { sessionId, facilitatorId: session.facilitator?.id ?? null } : null;
+      learnRunning(room, value);
+      if (!isRunning) clearPositions(room);
+      if (deps.clustered) io.serverSideEmit("lesson:session", { ...ref, sessionId: value?.sessionId ?? null, facilitatorId: value?.facilitatorId ?? null });
+      io.to(room).emit("session:update", { ...ref, session });
+      if (wasRunning !== isRunning || session.status === "ended") {
+        const live: LiveBrief | null = isRunning
+          ? { sessionId, day: session.day, lessonTitle: session.lessonTitle, title: session.title, facilitator: session.facilitator?.displayName ?? null, startedAt: session.startedAt }
+          : null;
+        io.to(rooms.group(ref.groupId)).emit("group:session", { groupId: ref.groupId, live });
+      }
+    } catch (error) {
+      deps.logger.warn(`session update for ${room} failed: ${(error as Error).message}`);
+    }
+  };
 
   const lessonRoomsOf = (socket: { rooms: Set<string> }) => [...socket.rooms].filter((room) => room.startsWith("lesson:"));
 
@@ -176,7 +301,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
 
     socket.on(
       "lesson:join",
-      handle(lessonRefSchema, async (ref) => {
+      handle(joinSchema, async (ref) => {
         const allowed = await authorizeLesson(socket.data.userId, ref);
         if ("code" in allowed) return { error: allowed };
         socket.data.lastActiveAt = Date.now();
@@ -185,8 +310,14 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         // one last did (a person moving between processes, everyone reconnecting after a crash).
         lastSent.delete(allowed.room);
         schedulePresence(allowed.room);
-        const present = summarizePresence((await io.in(allowed.room).fetchSockets()).map((peer) => peer.data));
-        return { data: { present } };
+        const [present, session, missed] = await Promise.all([
+          presentIn(allowed.room),
+          runningSessionView(deps.db, ref.groupId, ref.day),
+          ref.after === undefined ? null : lessonEventsAfter(deps.db, { groupId: ref.groupId, day: ref.day, after: ref.after }),
+        ]);
+        learnRunning(allowed.room, session ? { sessionId: session.id, facilitatorId: session.facilitator?.id ?? null } : null);
+        const votes = session ? await myVotes(deps.db, session.id, socket.data.userId) : [];
+        return { data: { present, session, myVotes: votes, missed } };
       }),
     );
 
@@ -195,6 +326,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       handle(lessonRefSchema, async (ref) => {
         const room = rooms.lesson(ref.groupId, ref.day);
         await socket.leave(room);
+        if (socket.data.position?.room === room) delete socket.data.position;
         schedulePresence(room);
         return { data: { left: true as const } };
       }),
@@ -203,7 +335,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
     socket.on(
       "presence:activity",
       handle(emptySchema, () => {
-        const wasIdle = Date.now() - socket.data.lastActiveAt >= IDLE_AFTER_MS;
+        const wasIdle = Date.now() - socket.data.lastActiveAt >= timings.idleAfterMs;
         socket.data.lastActiveAt = Date.now();
         if (wasIdle) for (const room of lessonRoomsOf(socket)) schedulePresence(room);
         return { data: { ok: true as const } };
@@ -228,6 +360,43 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       }),
     );
 
+    socket.on(
+      "position:update",
+      handle(positionSchema, async (payload) => {
+        const room = rooms.lesson(payload.groupId, payload.day);
+        if (!socket.rooms.has(room)) return { error: { code: "forbidden", message: "Join the lesson first." } };
+        if (payload.passageKey === null) {
+          if (socket.data.position?.room === room) delete socket.data.position;
+          positions.add(room, socket.data.userId, { userId: socket.data.userId, passageKey: null });
+          return { data: { ok: true as const } };
+        }
+        if (!(await runningIn(payload))) return { error: { code: "forbidden", message: "Reading positions are shared only during a live session." } };
+        socket.data.lastActiveAt = Date.now();
+        socket.data.position = { room, passageKey: payload.passageKey, at: Date.now() };
+        positions.add(room, socket.data.userId, { userId: socket.data.userId, passageKey: payload.passageKey });
+        return { data: { ok: true as const } };
+      }),
+    );
+
+    socket.on(
+      "group:watch",
+      handle(groupWatchSchema, async ({ groupId }) => {
+        const membership = await loadGroupForMember(deps.db, groupId, socket.data.userId);
+        if (!membership || !can(membership.role, "group.view")) return { error: { code: "not-found", message: "No such group, or you are not a member of it." } };
+        await socket.join(rooms.group(groupId));
+        const session = await runningSession(deps.db, groupId);
+        if (!session) return { data: { live: null } };
+        const view = await runningSessionView(deps.db, groupId, session.day);
+        return {
+          data: {
+            live: view
+              ? { sessionId: view.id, day: view.day, lessonTitle: view.lessonTitle, title: view.title, facilitator: view.facilitator?.displayName ?? null, startedAt: view.startedAt }
+              : null,
+          },
+        };
+      }),
+    );
+
     socket.on("disconnecting", () => {
       // Gone within moments of closing the page: the room's presence is recomputed without this socket.
       for (const room of lessonRoomsOf(socket)) setTimeout(() => schedulePresence(room), 0);
@@ -239,9 +408,24 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       clearInterval(sweep);
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
+      for (const timer of sessionTimers.values()) clearTimeout(timer);
+      sessionTimers.clear();
+      positions.stop();
     },
     discussionChanged(groupId, day, change) {
-      io.to(rooms.lesson(groupId, day)).emit("discussion:changed", { groupId, day, ...change, at: new Date().toISOString() });
+      io.to(rooms.lesson(groupId, day)).emit("discussion:changed", { groupId, day, ...change });
+    },
+    sessionChanged(groupId, day, sessionId) {
+      const room = rooms.lesson(groupId, day);
+      sessionToSend.set(room, sessionId);
+      if (sessionTimers.has(room)) return;
+      const timer = setTimeout(() => {
+        sessionTimers.delete(room);
+        const latest = sessionToSend.get(room) ?? sessionId;
+        sessionToSend.delete(room);
+        void broadcastSession(room, latest);
+      }, timings.sessionCoalesceMs);
+      sessionTimers.set(room, timer);
     },
     endSessions(sessionIds, reason) {
       for (const sessionId of sessionIds) {

@@ -20,6 +20,7 @@ import {
 } from "~/models/discussion.server.ts";
 import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-rules.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
+import { recordLessonEvent } from "~/models/lesson-events.server.ts";
 import { formValues } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 import { safeRedirect } from "./auth.server.ts";
@@ -127,13 +128,17 @@ export async function discussionAction({ request, context, params }: ActionFunct
   if (!outcome.ok) return refuse(outcome.status, intent.data, outcome.message);
   // Committed: everyone on this lesson catches up from the database (the event carries no content,
   // so what each person may see is decided again by the page's loader).
+  // The change goes into the lesson's log first, so a page that misses the event finds it by cursor.
   const changed = await context.db.comment.findUnique({ where: { id: outcome.commentId }, select: { passageKey: true } });
-  context.realtime.discussionChanged(group.id, day, {
+  const change = await recordLessonEvent(context.db, {
+    groupId: group.id,
+    day,
     commentId: outcome.commentId,
     intent: intent.data,
     passageKey: changed?.passageKey ?? null,
     actorId: auth.user.id,
   });
+  context.realtime.discussionChanged(group.id, day, change);
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
   // Forms posted from elsewhere (the moderation queue) may ask to go back there.
   if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PresencePerson } from "~/realtime/events.ts";
 import { TestClient, uniqueEmail } from "../support/client.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
-import { connectionOutcome, openSocket, type ClientSocket } from "../support/socket.ts";
+import { arrivesWithin, connectionOutcome, nextEvent, openSocket, type ClientSocket } from "../support/socket.ts";
 
 let server: TestServer;
 let groupId: string;
@@ -34,30 +34,8 @@ async function connect(who: Person) {
   return socket;
 }
 
-/** The next event of this name that satisfies `accept`, or a timeout. */
-function next<T>(socket: ClientSocket, event: string, accept: (payload: T) => boolean = () => true, timeoutMs = 4000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event as never, handler as never);
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const handler = (payload: T) => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      socket.off(event as never, handler as never);
-      resolve(payload);
-    };
-    socket.on(event as never, handler as never);
-  });
-}
-
-/** Resolves true if the event arrives within the window, false otherwise. */
-function arrives(socket: ClientSocket, event: string, windowMs = 700) {
-  return next(socket, event, () => true, windowMs).then(
-    () => true,
-    () => false,
-  );
-}
+const next = nextEvent;
+const arrives = (socket: ClientSocket, event: string, windowMs = 700) => arrivesWithin(socket, event, windowMs);
 
 const names = (present: PresencePerson[]) => present.map((p) => p.displayName).sort();
 const join = (socket: ClientSocket, day = 1, group = groupId) => socket.emitWithAck("lesson:join", { groupId: group, day });
@@ -161,6 +139,64 @@ describe("lesson rooms", () => {
   });
 });
 
+describe("catching up after a missed window", () => {
+  const post = (who: Person, body: string) =>
+    who.client.post(`/groups/${groupId}/day/1`, { intent: "post", id: randomBytes(12).toString("base64url"), body, kind: "comment", readingId, passageKey });
+
+  it("numbers every change, and a page back from a drop gets what it missed from the database, in order", async () => {
+    const ora = await person("Ora", [groupId]);
+    const pia = await person("Pia", [groupId]);
+    const oraSocket = await connect(ora);
+    const first = await join(oraSocket);
+    expect(first).toMatchObject({ data: { missed: null } });
+    // Ora's page knows everything up to now: a first change arrives live, with its number.
+    const live = next<{ seq: number; commentId: string }>(oraSocket, "discussion:changed");
+    expect((await post(pia, "Before the drop")).status).toBe(302);
+    const seen = await live;
+    expect(seen.seq).toBeGreaterThan(0);
+
+    // Ora's connection drops; meanwhile Pia writes twice and edits one.
+    oraSocket.disconnect();
+    const missedIds: string[] = [];
+    for (const body of ["While Ora was away", "And once more"]) {
+      const response = await post(pia, body);
+      missedIds.push(/#c-(.+)$/.exec(response.headers.get("location") ?? "")![1]!);
+    }
+    expect((await pia.client.post(`/groups/${groupId}/day/1`, { intent: "edit", commentId: missedIds[0]!, body: "While Ora was away (edited)" })).status).toBe(302);
+
+    // Back: the join says what happened after the last change Ora's page saw.
+    const back = await connect(ora);
+    const answer = await back.emitWithAck("lesson:join", { groupId, day: 1, after: seen.seq });
+    if (!("data" in answer)) throw new Error(JSON.stringify(answer));
+    const missed = answer.data.missed!;
+    expect(missed.complete).toBe(true);
+    expect(missed.changes.map((change) => [change.intent, change.commentId])).toEqual([
+      ["post", missedIds[0]],
+      ["post", missedIds[1]],
+      ["edit", missedIds[0]],
+    ]);
+    expect(missed.changes.every((change) => change.actorId === pia.userId && change.passageKey === passageKey)).toBe(true);
+    const seqs = missed.changes.map((change) => change.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(missed.cursor).toBe(seqs.at(-1));
+    // Caught up: asking again from the new cursor finds nothing.
+    const again = await back.emitWithAck("lesson:join", { groupId, day: 1, after: missed.cursor });
+    expect(again).toMatchObject({ data: { missed: { changes: [], complete: true, cursor: missed.cursor } } });
+  });
+
+  it("says a page must reload everything when its cursor is older than the log reaches", async () => {
+    const quin = await person("Quin", [groupId]);
+    const socket = await connect(quin);
+    await post(quin, "Something to log");
+    const oldest = await server.database.db.lessonEvent.findFirstOrThrow({ orderBy: { id: "asc" } });
+    // Pretend the log was pruned: the oldest change kept is well after the page's cursor.
+    await server.database.db.lessonEvent.create({ data: { id: oldest.id + 1_000, groupId, day: 1, intent: "post", commentId: "x", actorId: quin.userId } });
+    await server.database.db.lessonEvent.deleteMany({ where: { id: { lt: oldest.id + 1_000 } } });
+    const answer = await socket.emitWithAck("lesson:join", { groupId, day: 1, after: oldest.id });
+    expect(answer).toMatchObject({ data: { missed: { complete: false } } });
+  });
+});
+
 describe("misbehaving clients", () => {
   it("disconnects a client that sends an unknown event, and keeps serving the others", async () => {
     const kim = await person("Kim", [groupId]);
@@ -183,11 +219,76 @@ describe("misbehaving clients", () => {
     expect(await again.emitWithAck("session:whoami", {})).toMatchObject({ data: { displayName: "Max" } });
   });
 
+  it("closes a connection that sends an oversized message, and keeps serving the others", async () => {
+    const rae = await person("Rae", [groupId]);
+    const sol = await person("Sol", [groupId]);
+    const [raeSocket, solSocket] = await Promise.all([connect(rae), connect(sol)]);
+    await Promise.all([join(raeSocket), join(solSocket)]);
+    const gone = next(raeSocket, "disconnect" as never);
+    const solHearsIt = arrives(solSocket, "typing:update", 1000);
+    raeSocket.emit("typing", { groupId, day: 1, target: "x".repeat(40_000), typing: true }, () => {});
+    expect(await gone).toBe("transport close");
+    expect(await solHearsIt).toBe(false);
+    expect(await solSocket.emitWithAck("session:whoami", {})).toMatchObject({ data: { displayName: "Sol" } });
+  });
+
+  it("refuses position updates from a socket that did not join the lesson, and malformed ones", async () => {
+    const tam = await person("Tam", [groupId]);
+    const socket = await connect(tam);
+    expect(await socket.emitWithAck("position:update", { groupId, day: 1, passageKey })).toMatchObject({ error: { code: "forbidden" } });
+    await join(socket);
+    expect(await socket.emitWithAck("position:update", { groupId, day: 1, passageKey: "<script>" })).toMatchObject({ error: { code: "invalid", message: "Malformed passage key." } });
+    expect(await socket.emitWithAck("position:update", { groupId, day: 1 } as never)).toMatchObject({ error: { code: "invalid" } });
+    expect(socket.connected).toBe(true);
+  });
+
   it("answers malformed payloads with an error, not a crash", async () => {
     const ned = await person("Ned", [groupId]);
     const socket = await connect(ned);
     expect(await socket.emitWithAck("lesson:join", null as never)).toMatchObject({ error: { code: "invalid" } });
     expect(await socket.emitWithAck("typing", { groupId, day: 1, target: "x".repeat(500), typing: true })).toMatchObject({ error: { code: "invalid" } });
     expect(socket.connected).toBe(true);
+  });
+});
+
+describe("idle and back", () => {
+  // A server of its own whose people turn idle after 400 ms (the default is 3 minutes).
+  let quick: TestServer;
+  beforeAll(async () => {
+    quick = await startTestServer({ realtimeTimings: { idleAfterMs: 400, idleSweepMs: 100, presenceCoalesceMs: 20 } });
+    const course = await quick.database.db.course.findFirstOrThrow();
+    const group = await quick.database.db.group.create({ data: { courseId: course.id, name: "Quick group" } });
+    quickGroupId = group.id;
+  });
+  afterAll(async () => {
+    await quick?.close();
+  });
+  let quickGroupId: string;
+
+  it("shows a person idle after a while without activity, and active again when they do something", async () => {
+    const people: Person[] = [];
+    for (const name of ["Uma", "Vic"]) {
+      const client = new TestClient(quick.url);
+      const email = uniqueEmail(name.toLowerCase());
+      await client.signUp({ email, displayName: name });
+      const user = await quick.database.db.user.findUniqueOrThrow({ where: { email } });
+      await quick.database.db.membership.create({ data: { groupId: quickGroupId, userId: user.id, role: "member" } });
+      people.push({ client, userId: user.id, name });
+    }
+    const [uma, vic] = people as [Person, Person];
+    const umaSocket = openSocket(quick.url, { cookie: uma.client.cookieHeader() });
+    const vicSocket = openSocket(quick.url, { cookie: vic.client.cookieHeader() });
+    sockets.push(umaSocket, vicSocket);
+    expect(await connectionOutcome(umaSocket)).toBe("connected");
+    expect(await connectionOutcome(vicSocket)).toBe("connected");
+    const stateOf = (present: PresencePerson[], name: string) => present.find((p) => p.displayName === name)?.state;
+    await umaSocket.emitWithAck("lesson:join", { groupId: quickGroupId, day: 1 });
+    await vicSocket.emitWithAck("lesson:join", { groupId: quickGroupId, day: 1 });
+    // Uma does nothing: Vic sees her go idle.
+    await next<{ present: PresencePerson[] }>(vicSocket, "presence:update", (p) => stateOf(p.present, "Uma") === "idle", 3000);
+    // She scrolls (the page sends activity): active again for Vic.
+    const active = next<{ present: PresencePerson[] }>(vicSocket, "presence:update", (p) => stateOf(p.present, "Uma") === "active", 3000);
+    expect(await umaSocket.emitWithAck("presence:activity", {})).toEqual({ data: { ok: true } });
+    await active;
   });
 });

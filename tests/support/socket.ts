@@ -19,3 +19,36 @@ export function connectionOutcome(socket: ClientSocket): Promise<string> {
     socket.once("connect_error", (error) => resolve(error.message));
   });
 }
+
+/** The next event of this name that satisfies `accept`, or a rejection after `timeoutMs`. */
+export function nextEvent<T>(socket: ClientSocket, event: string, accept: (payload: T) => boolean = () => true, timeoutMs = 4000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event as never, handler as never);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const handler = (payload: T) => {
+      if (!accept(payload)) return;
+      clearTimeout(timer);
+      socket.off(event as never, handler as never);
+      resolve(payload);
+    };
+    socket.on(event as never, handler as never);
+  });
+}
+
+/** Resolves true if the event (satisfying `accept`) arrives within the window, false otherwise. */
+export function arrivesWithin<T>(socket: ClientSocket, event: string, windowMs = 700, accept: (payload: T) => boolean = () => true) {
+  return nextEvent(socket, event, accept, windowMs).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Every payload of an event from now on (call `stop()` to stop listening). */
+export function collect<T>(socket: ClientSocket, event: string) {
+  const seen: T[] = [];
+  const handler = (payload: T) => seen.push(payload);
+  socket.on(event as never, handler as never);
+  return { seen, stop: () => socket.off(event as never, handler as never) };
+}
