@@ -8,6 +8,9 @@ import { can } from "~/models/authz.ts";
 import { describeActivity, leaveGroup, listAudit, listMembers, listMyGroups } from "~/models/group.server.ts";
 import { currentDay, describePace } from "~/models/pace.ts";
 import { continueWhereLeftOff, courseDayStatuses, discussionProgress, membersDoneDays, nextDay } from "~/models/progress.server.ts";
+import { listSessions } from "~/models/live-session.server.ts";
+import { formatSessionTime } from "~/models/live-session-rules.ts";
+import { useGroupLive } from "~/components/live/use-group-live.ts";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 import { formValues } from "~/utils/forms.ts";
 
@@ -16,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
   const day = currentDay(group, group.course.dayCount);
-  const [members, activity, myGroups, todaysLesson, lessons, resume, discussion, doneDays] = await Promise.all([
+  const [members, activity, myGroups, todaysLesson, lessons, resume, discussion, doneDays, sessions] = await Promise.all([
     listMembers(context.db, group.id),
     listAudit(context.db, group.id, { onlyPublic: true, take: 10 }),
     listMyGroups(context.db, auth.user.id),
@@ -27,7 +30,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     continueWhereLeftOff(context.db, auth.user.id, group.course.id),
     discussionProgress(context.db, { userId: auth.user.id, groupId: group.id, courseId: group.course.id }),
     membersDoneDays(context.db, { groupId: group.id, courseId: group.course.id, viewerId: auth.user.id, viewerIsModerator: can(role, "progress.viewGroup") }),
+    listSessions(context.db, group.id, { pastTake: 3 }),
   ]);
+  const when = (at: string | null) => (at ? formatSessionTime(at, group.timeZone) : null);
   // The member's days in this group: locked ahead of the pace unless they may read ahead.
   const statuses = await courseDayStatuses(context.db, {
     userId: auth.user.id,
@@ -57,6 +62,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       resume: resume && statuses[resume.day - 1]?.status !== "locked" ? resume : null,
     },
     activity: activity.map((event) => ({ id: event.id, at: event.at, text: describeActivity(event) })),
+    sessions: {
+      live: sessions.live ? { ...sessions.live, startedLabel: when(sessions.live.startedAt) } : null,
+      upcoming: sessions.upcoming.slice(0, 3).map((session) => ({ ...session, whenLabel: when(session.scheduledFor) })),
+      past: sessions.past.map((session) => ({ ...session, endedLabel: when(session.endedAt) })),
+    },
     otherGroups: myGroups.filter((other) => other.id !== group.id).map((other) => ({ id: other.id, name: other.name })),
     may: {
       manageMembers: can(role, "group.invite"),
@@ -64,6 +74,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       viewAudit: can(role, "group.viewAudit"),
       leave: can(role, "group.leave"),
       viewDashboard: can(role, "progress.viewGroup"),
+      runSession: can(role, "session.run"),
     },
   };
 }
@@ -81,8 +92,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 const roleLabel = { owner: "Owner", moderator: "Moderator", member: "Member" } as const;
 
 export default function GroupHome() {
-  const { group, course, role, todaysLesson, members, activity, otherGroups, may, progress } = useLoaderData<typeof loader>();
+  const { group, course, role, todaysLesson, members, activity, otherGroups, may, progress, sessions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // A session starting or ending elsewhere shows here without a reload.
+  useGroupLive(group.id);
   return (
     <section className="page group-home">
       <p className="eyebrow">
@@ -145,9 +158,70 @@ export default function GroupHome() {
             ) : null}
           </p>
         </section>
-        <section aria-labelledby="live-heading" className="card">
+        <section aria-labelledby="live-heading" className="card live-card" data-live={sessions.live ? true : undefined}>
           <h2 id="live-heading">Live session</h2>
-          <p className="empty">No live session is scheduled.</p>
+          {sessions.live ? (
+            <>
+              <p>
+                <span className="live-badge">Live now</span> Day {sessions.live.day}: {sessions.live.lessonTitle}
+                {sessions.live.title ? ` — ${sessions.live.title}` : ""}
+              </p>
+              <p className="meta">
+                Started {sessions.live.startedLabel}
+                {sessions.live.facilitator ? ` by ${sessions.live.facilitator}` : ""} · {sessions.live.attended} joined
+              </p>
+              <p>
+                <Link className="button" to={`/groups/${group.id}/day/${sessions.live.day}`}>
+                  Join the live session
+                </Link>
+              </p>
+            </>
+          ) : sessions.upcoming.length > 0 ? (
+            <p>No session is running.</p>
+          ) : (
+            <p className="empty">No live session is running or scheduled.</p>
+          )}
+          {sessions.upcoming.length > 0 ? (
+            <>
+              <h3>Scheduled</h3>
+              <ul className="session-list">
+                {sessions.upcoming.map((session) => (
+                  <li key={session.id}>
+                    <strong>{session.whenLabel}</strong> · Day {session.day}: {session.lessonTitle}
+                    {session.title ? ` — ${session.title}` : ""}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          {may.runSession && !sessions.live && todaysLesson ? (
+            <Form method="post" action={`/groups/${group.id}/sessions`}>
+              <input type="hidden" name="day" value={todaysLesson.day} />
+              <button type="submit" name="intent" value="start">
+                Start a live session on Day {todaysLesson.day} now
+              </button>
+            </Form>
+          ) : null}
+          {sessions.past.length > 0 ? (
+            <>
+              <h3>Past sessions</h3>
+              <ul className="session-list">
+                {sessions.past.map((session) => (
+                  <li key={session.id}>
+                    <Link to={`/groups/${group.id}/sessions/${session.id}`}>
+                      Day {session.day}: {session.lessonTitle}
+                    </Link>{" "}
+                    <span className="meta">
+                      {session.endedLabel} · {session.attended} attended
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <p>
+            <Link to={`/groups/${group.id}/sessions`}>{may.runSession ? "Start, schedule and review sessions" : "All live sessions"}</Link>
+          </p>
         </section>
         <section aria-labelledby="members-heading" className="card">
           <h2 id="members-heading">

@@ -7,15 +7,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ClientActionFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
 import { isRouteErrorResponse, useLoaderData, useLocation } from "@remix-run/react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
 import { ReadTracker } from "~/components/progress/read-tracker.tsx";
 import { loadLessonProgress } from "~/models/progress.server.ts";
 import { requiredDwellMs } from "~/models/progress-rules.ts";
-import { LiveTypingProvider } from "~/components/live/live-context.tsx";
-import { PresenceBar } from "~/components/live/presence-bar.tsx";
-import { useLessonLive } from "~/components/live/use-lesson-live.ts";
-import type { DiscussionChange } from "~/realtime/events.ts";
 import { mergeHighlights } from "~/components/discussion/highlights.ts";
 import { randomSeed } from "~/components/discussion/ids.ts";
 import { LessonDiscussion } from "~/components/discussion/lesson.tsx";
@@ -29,6 +25,9 @@ import { loadGroupLesson } from "~/models/group-lesson.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import { parseDayParam, recordVisit } from "~/models/reader.server.ts";
 import { discussionAction, type DiscussionActionData } from "~/utils/discussion-actions.server.ts";
+import { latestLessonEvent } from "~/models/lesson-events.server.ts";
+import { myVotes, runningSessionView } from "~/models/live-session.server.ts";
+import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -142,8 +141,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
-  const progress = await loadLessonProgress(context.db, { userId, courseId: group.course.id, lessonId });
-  return { ...payload, progress };
+  const [progress, session, cursor] = await Promise.all([
+    loadLessonProgress(context.db, { userId, courseId: group.course.id, lessonId }),
+    runningSessionView(context.db, group.id, day),
+    latestLessonEvent(context.db),
+  ]);
+  const live: LiveData = {
+    session,
+    myVotes: session ? await myVotes(context.db, session.id, userId) : [],
+    cursor,
+    mayRun: can(role, "session.run"),
+  };
+  return { ...payload, progress, live };
 }
 
 /** Every discussion form of the page posts here (and the moderation queue's too). */
@@ -174,7 +183,9 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
  * with, and every "new" it has seen since (LessonDiscussion), so revalidating does not take them away
  * while the member is still reading.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, formAction, defaultShouldRevalidate }) => {
+  // A live-session form's answer carries the session's new state: the lesson itself has not changed.
+  if (formMethod && formMethod !== "GET" && formAction && /\/sessions$/.test(new URL(formAction, currentUrl).pathname)) return false;
   if (formMethod && formMethod !== "GET") return defaultShouldRevalidate;
   // The same address: an explicit revalidation (live changes by others, a reconnect) must load.
   if (currentUrl.href === nextUrl.href) return true;
@@ -211,51 +222,12 @@ export default function GroupLessonPage() {
         readKeys={progress.readKeys}
         onRecorded={(result) => setProgress((current) => ({ ...current, readCount: result.readCount, status: result.status as typeof current.status }))}
       />
-      <LiveLesson data={data}>
+      <LiveLesson data={data} live={loaded.live}>
         <DayHrefProvider value={groupDayHref}>
           <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
         </DayHrefProvider>
       </LiveLesson>
     </Announcer>
-  );
-}
-
-/**
- * The live layer of the page: who of the group is here, who is writing where, and new activity by
- * others — the page catches up by itself; activity on a passage out of view is announced (visually
- * and to screen readers) with a link to it, and the page never jumps.
- */
-function LiveLesson({ data, children }: { data: LessonData; children: React.ReactNode }) {
-  const [activity, setActivity] = useState<{ passageKey: string; count: number } | null>(null);
-  const onChange = useCallback((change: DiscussionChange) => {
-    if (!change.passageKey || !["post", "reply"].includes(change.intent)) return;
-    const element = document.getElementById(`p-${change.passageKey}`);
-    const rect = element?.getBoundingClientRect();
-    const inView = rect ? rect.bottom > 0 && rect.top < window.innerHeight : false;
-    if (!inView) setActivity((current) => ({ passageKey: change.passageKey!, count: (current?.count ?? 0) + 1 }));
-  }, []);
-  const live = useLessonLive({ groupId: data.group.id, day: data.lesson.day, userId: data.me.id, onChange });
-  const typing = useMemo(() => ({ typing: live.typing, sendTyping: live.sendTyping }), [live.typing, live.sendTyping]);
-  return (
-    <LiveTypingProvider value={typing}>
-      <div className="live-strip">
-        <PresenceBar present={live.present} status={live.status} me={data.me.id} />
-        <div aria-live="polite" className="live-activity">
-          {activity ? (
-            <p>
-              {activity.count === 1 ? "A new comment" : `${activity.count} new comments`} further on.{" "}
-              <a href={`?open=${activity.passageKey}#p-${activity.passageKey}`} onClick={() => setActivity(null)}>
-                Show
-              </a>{" "}
-              <button type="button" className="link-button" onClick={() => setActivity(null)}>
-                Dismiss
-              </button>
-            </p>
-          ) : null}
-        </div>
-      </div>
-      {children}
-    </LiveTypingProvider>
   );
 }
 

@@ -10,6 +10,7 @@ import { useHydrated } from "~/components/reader/use-hydrated.ts";
 import type { ReaderPassage, ReaderReading } from "~/models/reader.server.ts";
 import { DiscussionContext, handledResults, LiveContext, type DiscussionActionData, type DiscussionContextValue, type DraftQuote, type Live, type OpenOptions } from "./context.tsx";
 import { EarlierVersion, PassageMargin, toggleId } from "./margin.tsx";
+import { PositionMarkers, SpotlightControl } from "~/components/live/session-context.tsx";
 import { SelectionButton } from "./selection-button.tsx";
 import { readSelection, type PassageSelection } from "./selection.ts";
 import { DiscussionToolbar, KeyAnswers } from "./toolbar.tsx";
@@ -300,7 +301,9 @@ export function LessonDiscussion({ data }: { data: LessonData }) {
     return {
       highlights: data.highlights[passage.key],
       margin: (
-        <PassageMargin
+        <>
+          <SpotlightControl passageKey={passage.key} excerpt={passage.text.split(/\s+/).slice(0, 8).join(" ")} />
+          <PassageMargin
           passage={passage}
           readingId={reading.id}
           threads={data.threads[passage.key]}
@@ -310,7 +313,8 @@ export function LessonDiscussion({ data }: { data: LessonData }) {
           confused={counts?.confused ?? 0}
           newCount={newCounts.counts.get(passage.key) ?? 0}
           open={openKey === passage.key}
-        />
+          />
+        </>
       ),
     };
   };
@@ -334,6 +338,7 @@ export function LessonDiscussion({ data }: { data: LessonData }) {
           </header>
           <OnThisPage readings={readings} />
           <div className="reader-text" onClick={onTextClick}>
+            <PositionMarkers />
             <KeyAnswers />
             {readings.map((reading) => (
               <Reading key={reading.id} reading={reading} courseSlug={data.course.slug} annotate={annotateFor(reading)} />

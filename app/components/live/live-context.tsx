@@ -1,12 +1,21 @@
 import { createContext, useContext, useEffect, useMemo, useRef } from "react";
-import type { TypingPerson } from "./use-lesson-live.ts";
+import type { LiveStatus, TypingPerson } from "./use-lesson-live.ts";
 
 interface LiveTyping {
   typing: TypingPerson[];
   sendTyping(target: string, typing: boolean): void;
+  /** The live connection's state, and how many times it has (re)joined the lesson: "back online". */
+  status: LiveStatus;
+  joins: number;
 }
 
-const LiveTypingContext = createContext<LiveTyping>({ typing: [], sendTyping: () => {} });
+const LiveTypingContext = createContext<LiveTyping>({ typing: [], sendTyping: () => {}, status: "connecting", joins: 0 });
+
+/** The page's live connection, for a composer that waits to resend what it could not send. */
+export function useLiveConnection() {
+  const { status, joins } = useContext(LiveTypingContext);
+  return { status, joins };
+}
 export const LiveTypingProvider = LiveTypingContext.Provider;
 
 const RESEND_MS = 3_000;

@@ -1,20 +1,22 @@
 /**
- * Live presence and discussion for one group's lesson. Connects once (WebSocket only, so a closed
- * page never lingers as a polling ghost), joins the lesson's room, and re-joins after every
- * reconnect. Changes by others make the page catch up from the server through its loader — the
- * database is the source of truth, events only say "look again".
+ * Live presence, discussion and session state for one group's lesson. Connects once, joins the
+ * lesson's room with the last discussion change the page has seen (its cursor), and joins again
+ * after every reconnect: the server answers with who is here, the running live session, and every
+ * change the page missed, read from the database. Changes make the page catch up through its loader —
+ * the database is the source of truth, events only say "look again".
  */
-import { useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, DiscussionChange, PresencePerson, ServerToClientEvents } from "~/realtime/events.ts";
+import type { DiscussionChange, LiveSessionView, PresencePerson } from "~/realtime/events.ts";
+import { connectLive, type LiveSocket } from "./socket.ts";
+import { useCatchUp } from "./use-catch-up.ts";
+import { coalesce } from "~/realtime/coalesce.ts";
 
-type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "offline";
 
 const ACTIVITY_EVERY_MS = 60_000;
 const TYPING_EXPIRES_MS = 6_000;
-const REVALIDATE_DEBOUNCE_MS = 250;
+/** A reader's position goes out at most once a second, and only when it changed. */
+export const POSITION_EVERY_MS = 1_000;
 
 export interface TypingPerson {
   userId: string;
@@ -22,57 +24,106 @@ export interface TypingPerson {
   target: string;
 }
 
-export function useLessonLive(options: {
+export interface LessonLiveOptions {
   groupId: string;
   day: number;
   userId: string;
-  /** Called for each change made by someone else (the page catches up on every change, its own too). */
+  /** The last discussion change the loader's data includes (LessonEvent id). */
+  cursor: number;
+  /** The running session as the loader saw it, until the socket says more. */
+  session: LiveSessionView | null;
+  myVotes: string[];
+  /** Each change made by someone else while connected (the page catches up on every change, its own too). */
   onChange?: (change: DiscussionChange) => void;
-}) {
+  /** Changes by others that happened while the page was away, after a reconnect. */
+  onMissed?: (changes: DiscussionChange[]) => void;
+}
+
+export function useLessonLive(options: LessonLiveOptions) {
   const { groupId, day, userId } = options;
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [present, setPresent] = useState<PresencePerson[]>([]);
+  const [positions, setPositions] = useState<ReadonlyMap<string, string>>(() => new Map());
   const [typing, setTyping] = useState<TypingPerson[]>([]);
+  const [session, setSession] = useState<LiveSessionView | null>(options.session);
+  const [myVotes, setMyVotes] = useState<string[]>(options.myVotes);
+  /** Counts successful joins: something to watch for "back online" (the composer resends then). */
+  const [joins, setJoins] = useState(0);
   const socketRef = useRef<LiveSocket | null>(null);
-  const revalidator = useRevalidator();
-  const revalidateRef = useRef(revalidator.revalidate);
-  revalidateRef.current = revalidator.revalidate;
+  const cursor = useRef(options.cursor);
+  cursor.current = Math.max(cursor.current, options.cursor);
+  const catchUp = useCatchUp();
+  const catchUpRef = useRef(catchUp);
+  catchUpRef.current = catchUp;
   const onChangeRef = useRef(options.onChange);
   onChangeRef.current = options.onChange;
+  const onMissedRef = useRef(options.onMissed);
+  onMissedRef.current = options.onMissed;
+  const positionSender = useRef<ReturnType<typeof coalesce<string | null>> | null>(null);
 
   useEffect(() => {
-    const socket: LiveSocket = io({ transports: ["websocket"], reconnectionDelayMax: 10_000 });
+    const socket = connectLive();
     socketRef.current = socket;
-    let revalidateTimer: ReturnType<typeof setTimeout> | undefined;
     const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-    const catchUp = () => {
-      clearTimeout(revalidateTimer);
-      revalidateTimer = setTimeout(() => revalidateRef.current(), REVALIDATE_DEBOUNCE_MS);
-    };
-    let connectedBefore = false;
+    const sender = coalesce<string | null>((passageKey) => {
+      if (socket.connected) socket.emit("position:update", { groupId, day, passageKey }, () => {});
+    }, POSITION_EVERY_MS);
+    positionSender.current = sender;
+    const snapshotPositions = (people: PresencePerson[]) =>
+      setPositions(new Map(people.flatMap((person) => (person.passageKey ? [[person.userId, person.passageKey] as const] : []))));
 
     socket.on("connect", async () => {
-      const answer = await socket.emitWithAck("lesson:join", { groupId, day });
+      const answer = await socket.emitWithAck("lesson:join", { groupId, day, after: cursor.current });
       if ("error" in answer) {
         setStatus("offline");
         return;
       }
-      setPresent(answer.data.present);
+      const { present: people, session: running, myVotes: votes, missed } = answer.data;
+      setPresent(people);
+      snapshotPositions(people);
+      setSession((current) => running ?? (current?.status === "live" ? { ...current, status: "ended" } : current));
+      setMyVotes(votes);
       setStatus("live");
-      // Back after a drop: whatever happened meanwhile comes from the server, not from missed events.
-      if (connectedBefore) catchUp();
-      connectedBefore = true;
+      setJoins((count) => count + 1);
+      // The server forgot this tab's position (a new connection): share it again if still sharing.
+      sender.reset();
+      if (missed) {
+        cursor.current = Math.max(cursor.current, missed.cursor);
+        // What happened meanwhile comes from the database, not from events that never arrived.
+        if (missed.changes.length > 0 || !missed.complete) catchUpRef.current();
+        const byOthers = missed.changes.filter((change) => change.actorId !== userId);
+        if (byOthers.length > 0) onMissedRef.current?.(byOthers);
+      }
     });
     socket.on("disconnect", (reason) => setStatus(reason === "io client disconnect" ? "offline" : "reconnecting"));
     socket.io.on("reconnect_attempt", () => setStatus("reconnecting"));
     socket.on("connect_error", () => setStatus("reconnecting"));
     socket.on("presence:update", (payload) => {
-      if (payload.groupId === groupId && payload.day === day) setPresent(payload.present);
+      if (payload.groupId !== groupId || payload.day !== day) return;
+      setPresent(payload.present);
+      snapshotPositions(payload.present);
+    });
+    socket.on("positions:update", (payload) => {
+      if (payload.groupId !== groupId || payload.day !== day) return;
+      setPositions((current) => {
+        const next = new Map(current);
+        for (const change of payload.positions) {
+          if (change.passageKey) next.set(change.userId, change.passageKey);
+          else next.delete(change.userId);
+        }
+        return next;
+      });
+    });
+    socket.on("session:update", (payload) => {
+      if (payload.groupId !== groupId || payload.day !== day) return;
+      setSession(payload.session);
+      if (payload.session.status !== "live") setPositions(new Map());
     });
     socket.on("discussion:changed", (change) => {
       if (change.groupId !== groupId || change.day !== day) return;
+      cursor.current = Math.max(cursor.current, change.seq);
       // The person's other tabs and devices catch up too; only other people's activity is announced.
-      catchUp();
+      catchUpRef.current();
       if (change.actorId !== userId) onChangeRef.current?.(change);
     });
     socket.on("typing:update", (update) => {
@@ -88,7 +139,6 @@ export function useLessonLive(options: {
         );
       }
     });
-    socket.on("session:ended", () => window.location.reload());
     socket.on("group:membership-ended", (payload) => {
       if (payload.groupId === groupId) window.location.assign("/groups");
     });
@@ -109,8 +159,9 @@ export function useLessonLive(options: {
     return () => {
       for (const event of events) window.removeEventListener(event, activity);
       window.removeEventListener("pagehide", leave);
-      clearTimeout(revalidateTimer);
       for (const timer of typingTimers.values()) clearTimeout(timer);
+      sender.cancel();
+      positionSender.current = null;
       socket.disconnect();
       socketRef.current = null;
     };
@@ -124,5 +175,25 @@ export function useLessonLive(options: {
     [groupId, day],
   );
 
-  return { status, present, typing: typing.filter((person) => person.userId !== userId), sendTyping };
+  /** Share the passage being read (null: stop sharing). Coalesced: call it as often as the page likes. */
+  const sharePosition = useCallback((passageKey: string | null) => positionSender.current?.push(passageKey), []);
+
+  /** A session form's answer carries the session as it is now: show it without waiting for the broadcast. */
+  const sessionAnswered = useCallback((next: LiveSessionView | null | undefined, votes: string[] | undefined) => {
+    if (next) setSession(next);
+    if (votes) setMyVotes(votes);
+  }, []);
+
+  return {
+    status,
+    present,
+    positions,
+    session,
+    myVotes,
+    joins,
+    typing: typing.filter((person) => person.userId !== userId),
+    sendTyping,
+    sharePosition,
+    sessionAnswered,
+  };
 }

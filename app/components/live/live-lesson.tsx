@@ -1,0 +1,261 @@
+/**
+ * The live layer of a group's lesson page: who of the group is here and who is writing where; new
+ * activity by others (the page catches up by itself; activity on a passage out of view, or missed
+ * while the connection was down, is announced visually and to screen readers, and the page never
+ * jumps); and the lesson's live session — the panel above the text, the facilitator's spotlight
+ * ("gather here") with a gentle prompt, following the facilitator, and everyone's reading positions
+ * for those who share them.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { LessonData } from "~/components/discussion/types.ts";
+import { useAnnounce } from "~/components/reader/announcer.tsx";
+import { passageId } from "~/components/reader/paths.ts";
+import { useHydrated } from "~/components/reader/use-hydrated.ts";
+import type { PassageOrder } from "~/models/live-session-rules.ts";
+import type { DiscussionChange, LiveSessionView } from "~/realtime/events.ts";
+import { LiveTypingProvider } from "./live-context.tsx";
+import { PresenceBar } from "./presence-bar.tsx";
+import { scrollToPassage, useCurrentPassage } from "./reading-position.ts";
+import { PositionsContext, SessionActionsContext, SpotlightContext, type Positions, type SessionActions, type Spotlight } from "./session-context.tsx";
+import { excerpt, SessionPanel } from "./session-panel.tsx";
+import { useLessonLive } from "./use-lesson-live.ts";
+
+/** What the lesson's loader says of live sessions. */
+export interface LiveData {
+  session: LiveSessionView | null;
+  myVotes: string[];
+  /** The latest discussion change the page's data includes: where catching up starts. */
+  cursor: number;
+  /** The viewer may start, spotlight and end sessions. */
+  mayRun: boolean;
+}
+
+/** Keys that scroll the page: pressing one while following means "I'll find my own way". */
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " ", "j", "k"]);
+
+const shareKey = (sessionId: string) => `marginalia:share:${sessionId}`;
+
+export function LiveLesson({ data, live: initial, children }: { data: LessonData; live: LiveData; children: React.ReactNode }) {
+  const hydrated = useHydrated();
+  const announce = useAnnounce();
+  const [activity, setActivity] = useState<{ passageKey: string; count: number; away: boolean } | null>(null);
+  const onChange = useCallback((change: DiscussionChange) => {
+    if (!change.passageKey || !["post", "reply"].includes(change.intent)) return;
+    const element = document.getElementById(passageId(change.passageKey));
+    const rect = element?.getBoundingClientRect();
+    const inView = rect ? rect.bottom > 0 && rect.top < window.innerHeight : false;
+    if (!inView) setActivity((current) => ({ passageKey: change.passageKey!, count: (current?.count ?? 0) + 1, away: false }));
+  }, []);
+  const onMissed = useCallback((changes: DiscussionChange[]) => {
+    const written = changes.filter((change) => change.passageKey && ["post", "reply"].includes(change.intent));
+    if (written.length > 0) setActivity({ passageKey: written.at(-1)!.passageKey!, count: written.length, away: true });
+  }, []);
+  const live = useLessonLive({
+    groupId: data.group.id,
+    day: data.lesson.day,
+    userId: data.me.id,
+    cursor: initial.cursor,
+    session: initial.session,
+    myVotes: initial.myVotes,
+    onChange,
+    onMissed,
+  });
+  const typing = useMemo(
+    () => ({ typing: live.typing, sendTyping: live.sendTyping, status: live.status, joins: live.joins }),
+    [live.typing, live.sendTyping, live.status, live.joins],
+  );
+
+  // ---- the session
+  const session = live.session;
+  const running = session?.status === "live" ? session : null;
+  const me = data.me.id;
+  const facilitator = running?.facilitator ?? null;
+  const facilitating = facilitator?.id === me;
+  const attending = running ? running.attendance.some((entry) => entry.userId === me) : false;
+  const order: PassageOrder = useMemo(() => {
+    const passages = data.readings.flatMap((reading) => reading.passages);
+    return { keys: passages.map((passage) => passage.key), headings: passages.filter((passage) => passage.kind === "heading").map((passage) => ({ key: passage.key, text: passage.text })) };
+  }, [data.readings]);
+  const textOf = useCallback((key: string) => data.readings.flatMap((reading) => reading.passages).find((passage) => passage.key === key)?.text, [data.readings]);
+
+  // Where this person reads is followed on the page during a session; it leaves the page only when shared.
+  const current = useCurrentPassage(Boolean(running && attending && hydrated), order.keys.join(","));
+  const [sharing, setSharingState] = useState(false);
+  useEffect(() => {
+    if (!running) return setSharingState(false);
+    // The facilitator shares by default (members can follow them); members opt in. Remembered for this session in this tab.
+    const stored = window.sessionStorage.getItem(shareKey(running.id));
+    setSharingState(stored === null ? facilitating : stored === "1");
+  }, [running?.id, facilitating]); // eslint-disable-line react-hooks/exhaustive-deps
+  const setSharing = useCallback(
+    (on: boolean) => {
+      setSharingState(on);
+      if (running) window.sessionStorage.setItem(shareKey(running.id), on ? "1" : "0");
+      announce(on ? "Others in the session now see where you are reading" : "You stopped sharing where you are reading");
+    },
+    [running, announce],
+  );
+  const shared = useRef(false);
+  useEffect(() => {
+    if (!running || !attending) return;
+    if (sharing && current) {
+      live.sharePosition(current);
+      shared.current = true;
+    } else if (!sharing && shared.current) {
+      live.sharePosition(null);
+      shared.current = false;
+    }
+    // live.joins: after a reconnect the server has forgotten the position, so it goes out again.
+  }, [sharing, current, running, attending, live.joins, live.sharePosition]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // ---- following the facilitator, and the spotlight's gentle prompt
+  const [following, setFollowingState] = useState(false);
+  const setFollowing = useCallback(
+    (on: boolean) => {
+      setFollowingState(on);
+      announce(on ? `Following ${facilitator?.displayName ?? "the facilitator"}` : `Stopped following ${facilitator?.displayName ?? "the facilitator"}`);
+    },
+    [announce, facilitator?.displayName],
+  );
+  useEffect(() => {
+    if (!running || facilitating) setFollowingState(false);
+  }, [running, facilitating]);
+  const facilitatorKey = facilitator ? live.positions.get(facilitator.id) : undefined;
+  useEffect(() => {
+    if (following && facilitatorKey) scrollToPassage(facilitatorKey);
+  }, [following, facilitatorKey]);
+  useEffect(() => {
+    if (!following) return;
+    const stop = () => setFollowing(false);
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("input, textarea, select, [contenteditable]")) return;
+      if (SCROLL_KEYS.has(event.key)) stop();
+    };
+    window.addEventListener("wheel", stop, { passive: true });
+    window.addEventListener("touchmove", stop, { passive: true });
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("wheel", stop);
+      window.removeEventListener("touchmove", stop);
+      window.removeEventListener("keydown", onKey);
+    };
+  }, [following, setFollowing]);
+
+  const [prompt, setPrompt] = useState<{ passageKey: string; at: string } | null>(null);
+  const seenSpotlight = useRef(initial.session?.spotlight?.at ?? null);
+  const spotlight = running?.spotlight ?? null;
+  useEffect(() => {
+    if (!spotlight) {
+      setPrompt(null);
+      return;
+    }
+    if (spotlight.at === seenSpotlight.current) return;
+    seenSpotlight.current = spotlight.at;
+    if (facilitating) return;
+    if (following) scrollToPassage(spotlight.passageKey);
+    else setPrompt(spotlight);
+  }, [spotlight, facilitating, following]);
+  const goTo = (passageKey: string) => {
+    setPrompt(null);
+    if (scrollToPassage(passageKey)) document.getElementById(passageId(passageKey))?.focus({ preventScroll: true });
+  };
+
+  // ---- contexts for the text
+  const actions: SessionActions = useMemo(
+    () => ({
+      actionHref: `/groups/${data.group.id}/sessions`,
+      redirectTo: `/groups/${data.group.id}/day/${data.lesson.day}`,
+      hydrated,
+      answered: live.sessionAnswered,
+    }),
+    [data.group.id, data.lesson.day, hydrated, live.sessionAnswered],
+  );
+  const spotlightValue: Spotlight = useMemo(
+    () => ({ sessionId: running?.id ?? null, passageKey: spotlight?.passageKey ?? null, facilitator: facilitator?.displayName ?? null, canSpotlight: Boolean(running && initial.mayRun) }),
+    [running?.id, spotlight?.passageKey, facilitator?.displayName, initial.mayRun], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const names = useMemo(() => {
+    const map = new Map(data.members.map((member) => [member.id, member.displayName]));
+    for (const person of live.present) map.set(person.userId, person.displayName);
+    return map;
+  }, [data.members, live.present]);
+  const othersPositions = useMemo(() => {
+    const map = new Map(live.positions);
+    map.delete(me);
+    return map;
+  }, [live.positions, me]);
+  const positionsValue: Positions = useMemo(
+    () => ({ byUser: running ? othersPositions : new Map(), names, facilitatorId: facilitator?.id ?? null }),
+    [running, othersPositions, names, facilitator?.id],
+  );
+
+  const followName = facilitator?.displayName ?? "the facilitator";
+  return (
+    <SessionActionsContext.Provider value={actions}>
+      <SpotlightContext.Provider value={spotlightValue}>
+        <PositionsContext.Provider value={positionsValue}>
+          <LiveTypingProvider value={typing}>
+            <div className="live-strip">
+              <PresenceBar present={live.present} status={live.status} me={me} />
+              <div aria-live="polite" className="live-activity">
+                {activity ? (
+                  <p>
+                    {activity.away ? "While you were away: " : ""}
+                    {activity.count === 1 ? "a new comment" : `${activity.count} new comments`}
+                    {activity.away ? "." : " further on."}{" "}
+                    <a href={`?open=${activity.passageKey}#p-${activity.passageKey}`} onClick={() => setActivity(null)}>
+                      Show
+                    </a>{" "}
+                    <button type="button" className="link-button" onClick={() => setActivity(null)}>
+                      Dismiss
+                    </button>
+                  </p>
+                ) : null}
+                {prompt && running ? (
+                  <p className="spotlight-prompt">
+                    {facilitator?.displayName ?? "The facilitator"} asks everyone to gather at “{excerpt(textOf(prompt.passageKey))}”.{" "}
+                    <button type="button" className="link-button" onClick={() => goTo(prompt.passageKey)}>
+                      Go there
+                    </button>{" "}
+                    <button type="button" className="link-button" onClick={() => setPrompt(null)}>
+                      Not now
+                    </button>
+                  </p>
+                ) : null}
+                {following && running ? (
+                  <p className="following-note">
+                    Following {followName}
+                    {facilitatorKey ? "" : ` (waiting for ${followName} to share where they read)`}.{" "}
+                    <button type="button" className="link-button" onClick={() => setFollowing(false)}>
+                      Stop following
+                    </button>
+                  </p>
+                ) : null}
+              </div>
+            </div>
+            <SessionPanel
+              session={session}
+              me={me}
+              mayRun={initial.mayRun}
+              day={data.lesson.day}
+              groupId={data.group.id}
+              present={live.present}
+              positions={running ? live.positions : new Map()}
+              order={order}
+              textOf={textOf}
+              current={current}
+              sharing={sharing}
+              onSharing={setSharing}
+              following={following}
+              onFollowing={setFollowing}
+              myVotes={live.myVotes}
+              seed={data.seed}
+            />
+            {children}
+          </LiveTypingProvider>
+        </PositionsContext.Provider>
+      </SpotlightContext.Provider>
+    </SessionActionsContext.Provider>
+  );
+}

@@ -1,0 +1,283 @@
+/**
+ * The live session of a lesson, above its text: join it, share where you read, follow the
+ * facilitator, see where the group is ("6 of 9 are past Method"), raise and upvote questions; the
+ * facilitator also sees attendance and ends the session. Every form works without JavaScript;
+ * sharing and following need it (they are about scrolling).
+ */
+import { useContext, useId, useState } from "react";
+import { composerId, randomCommentId } from "~/components/discussion/ids.ts";
+import { passageId } from "~/components/reader/paths.ts";
+import { MAX_QUESTION_LENGTH, pastHeading, sectionOf, type PassageOrder } from "~/models/live-session-rules.ts";
+import type { LiveSessionView, PresencePerson } from "~/realtime/events.ts";
+import { SessionActionsContext, SessionForm } from "./session-context.tsx";
+
+export interface SessionPanelProps {
+  session: LiveSessionView | null;
+  me: string;
+  mayRun: boolean;
+  day: number;
+  groupId: string;
+  present: PresencePerson[];
+  /** userId → passage key of the others sharing where they read. */
+  positions: ReadonlyMap<string, string>;
+  order: PassageOrder;
+  textOf: (key: string) => string | undefined;
+  /** The passage this person is reading now (tracked on the page; shared only when `sharing`). */
+  current: string | null;
+  sharing: boolean;
+  onSharing: (on: boolean) => void;
+  following: boolean;
+  onFollowing: (on: boolean) => void;
+  myVotes: readonly string[];
+  seed: string;
+}
+
+export function excerpt(text: string | undefined, words = 8) {
+  if (!text) return "a passage";
+  const parts = text.split(/\s+/);
+  return parts.length <= words ? text : `${parts.slice(0, words).join(" ")}…`;
+}
+
+export function SessionPanel(props: SessionPanelProps) {
+  const { session, me, mayRun, day } = props;
+  const { hydrated } = useContext(SessionActionsContext);
+  if (!session) {
+    if (!mayRun) return null;
+    return (
+      <section className="session-panel session-none" aria-labelledby="live-session-heading" id="live-session">
+        <h2 id="live-session-heading" className="visually-hidden">
+          Live session
+        </h2>
+        <SessionForm intent="start" fields={{ day: String(day) }} done="Live session started">
+          <p>
+            No live session on this lesson. <button type="submit">Start a live session here</button>
+          </p>
+        </SessionForm>
+      </section>
+    );
+  }
+  if (session.status !== "live") {
+    return (
+      <section className="session-panel session-ended" aria-labelledby="live-session-heading" id="live-session">
+        <h2 id="live-session-heading">Live session</h2>
+        <p role="status">
+          {session.status === "ended" ? "This live session has ended." : "This session has not started yet."}{" "}
+          {session.status === "ended" ? <a href={`/groups/${props.groupId}/sessions/${session.id}`}>See the summary</a> : null}
+        </p>
+      </section>
+    );
+  }
+  const facilitator = session.facilitator;
+  const facilitating = facilitator?.id === me;
+  const attending = session.attendance.some((entry) => entry.userId === me);
+  return (
+    <section className="session-panel" aria-labelledby="live-session-heading" id="live-session" data-live="true">
+      <header className="session-head">
+        <h2 id="live-session-heading">
+          <span className="live-badge">Live</span> Live session{session.title ? `: ${session.title}` : ""}
+        </h2>
+        <p className="meta">
+          {facilitator ? (facilitating ? "You are facilitating" : `With ${facilitator.displayName}`) : "No facilitator"} · {session.attendance.length} joined
+        </p>
+      </header>
+      {!attending ? (
+        <SessionForm intent="join" fields={{ sessionId: session.id }} done="You joined the live session" className="session-join">
+          <p>
+            <button type="submit">Join the session</button>{" "}
+            <span className="hint">
+              You will be on the attendance list, can share where you are reading{facilitator && !facilitating ? ` and follow ${facilitator.displayName}` : ""}.
+            </span>
+          </p>
+        </SessionForm>
+      ) : (
+        <>
+          <Spotlit session={session} textOf={props.textOf} />
+          {hydrated ? <ReadingControls {...props} session={session} facilitating={facilitating} /> : <p className="hint">Sharing where you read and following the facilitator need JavaScript.</p>}
+          <WhereEveryoneIs {...props} session={session} />
+        </>
+      )}
+      <QuestionQueue session={session} me={me} mayRun={mayRun} attending={attending} myVotes={props.myVotes} seed={props.seed} />
+      <Attendance session={session} present={props.present} />
+      {mayRun ? (
+        <SessionForm intent="end" fields={{ sessionId: session.id }} done="The live session has ended" className="session-end">
+          <button type="submit" className="secondary">
+            End the session
+          </button>
+        </SessionForm>
+      ) : null}
+    </section>
+  );
+}
+
+function Spotlit({ session, textOf }: { session: LiveSessionView; textOf: (key: string) => string | undefined }) {
+  if (!session.spotlight) return null;
+  const who = session.facilitator?.displayName ?? "The facilitator";
+  return (
+    <p className="session-spotlight">
+      {who} asks everyone to gather at “{excerpt(textOf(session.spotlight.passageKey))}”.{" "}
+      <a href={`#${passageId(session.spotlight.passageKey)}`}>Go there</a>
+    </p>
+  );
+}
+
+function ReadingControls({ sharing, onSharing, following, onFollowing, session, facilitating }: SessionPanelProps & { session: LiveSessionView; facilitating: boolean }) {
+  const id = useId();
+  const facilitator = session.facilitator;
+  return (
+    <div className="session-controls">
+      <div className="choice">
+        <input id={`${id}-share`} type="checkbox" checked={sharing} onChange={(event) => onSharing(event.target.checked)} aria-describedby={`${id}-share-hint`} />
+        <label htmlFor={`${id}-share`}>Share where I am reading</label>
+        <p className="hint" id={`${id}-share-hint`}>
+          {facilitating ? "Members who follow you move with you. " : ""}Only during this session, only with this group; it is never stored.
+        </p>
+      </div>
+      {facilitator && !facilitating ? (
+        <div className="choice">
+          <input id={`${id}-follow`} type="checkbox" checked={following} onChange={(event) => onFollowing(event.target.checked)} aria-describedby={`${id}-follow-hint`} />
+          <label htmlFor={`${id}-follow`}>Follow {facilitator.displayName}</label>
+          <p className="hint" id={`${id}-follow-hint`}>
+            Your page moves to where {facilitator.displayName} is reading and to the passages they spotlight. Scrolling yourself stops following.
+          </p>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** "6 of 9 are past Method", and who is reading where (in words, for everyone the markers are for). */
+function WhereEveryoneIs({ positions, order, current, sharing, me, present, textOf, session }: SessionPanelProps & { session: LiveSessionView }) {
+  const shared = [...positions].filter(([userId]) => userId !== me).map(([userId, passageKey]) => ({ userId, passageKey }));
+  if (sharing && current) shared.push({ userId: me, passageKey: current });
+  const facilitatorKey = session.facilitator ? positions.get(session.facilitator.id) : undefined;
+  const heading = sectionOf(order, current) ?? sectionOf(order, facilitatorKey ?? null);
+  const names = new Map(present.map((person) => [person.userId, person.displayName]));
+  if (shared.length === 0) return <p className="hint session-where">Nobody is sharing where they read yet.</p>;
+  const { past, sharing: counted } = heading ? pastHeading(shared, order, heading.key) : { past: 0, sharing: shared.length };
+  return (
+    <div className="session-where">
+      {heading ? (
+        <p className="session-past">
+          {past} of {counted} {counted === 1 ? "is" : "are"} past “{excerpt(heading.text, 6)}”
+        </p>
+      ) : null}
+      <details>
+        <summary>Where everyone is reading ({shared.length})</summary>
+        <ul>
+          {shared.map((position) => (
+            <li key={position.userId}>
+              {position.userId === me ? "You" : (names.get(position.userId) ?? "Someone")}:{" "}
+              <a href={`#${passageId(position.passageKey)}`}>“{excerpt(textOf(position.passageKey), 6)}”</a>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}
+
+function Attendance({ session, present }: { session: LiveSessionView; present: PresencePerson[] }) {
+  const here = new Set(present.map((person) => person.userId));
+  const nowHere = session.attendance.filter((entry) => here.has(entry.userId)).length;
+  return (
+    <details className="session-attendance">
+      <summary>
+        Attendance: {session.attendance.length} joined, {nowHere} here now
+      </summary>
+      <ul>
+        {session.attendance.map((entry) => (
+          <li key={entry.userId}>
+            {entry.displayName} <span className="meta">{here.has(entry.userId) ? "here now" : "left"}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function QuestionQueue({ session, me, mayRun, attending, myVotes, seed }: { session: LiveSessionView; me: string; mayRun: boolean; attending: boolean; myVotes: readonly string[]; seed: string }) {
+  const open = session.questions.filter((question) => !question.answered);
+  const answered = session.questions.filter((question) => question.answered);
+  const voted = new Set(myVotes);
+  const item = (question: LiveSessionView["questions"][number]) => {
+    const mine = question.author.id === me;
+    const votes = question.votes === 1 ? "1 upvote" : `${question.votes} upvotes`;
+    return (
+      <li key={question.id} data-answered={question.answered || undefined}>
+        <p className="question-body">{question.body}</p>
+        <div className="question-meta">
+          <span className="meta">{mine ? "You asked" : question.author.displayName}</span>
+          {mine || !attending ? (
+            <span className="meta"> · {votes}</span>
+          ) : (
+            <SessionForm intent="vote" fields={{ sessionId: session.id, questionId: question.id }} className="inline-form">
+              <button type="submit" className="vote-button" aria-pressed={voted.has(question.id)}>
+                ▲ Upvote<span className="visually-hidden">: {question.body}</span> <span className="vote-count">({question.votes})</span>
+              </button>
+            </SessionForm>
+          )}
+          {mayRun ? (
+            <SessionForm
+              intent={question.answered ? "reopen" : "answered"}
+              fields={{ sessionId: session.id, questionId: question.id }}
+              className="inline-form"
+              done={question.answered ? "Question reopened" : "Marked answered"}
+            >
+              <button type="submit" className="link-button">
+                {question.answered ? "Reopen" : "Mark answered"}
+              </button>
+            </SessionForm>
+          ) : null}
+          {mayRun || mine ? (
+            <SessionForm intent="dismiss" fields={{ sessionId: session.id, questionId: question.id }} className="inline-form" done="Question taken out of the queue">
+              <button type="submit" className="link-button">
+                {mine ? "Withdraw" : "Dismiss"}
+              </button>
+            </SessionForm>
+          ) : null}
+        </div>
+      </li>
+    );
+  };
+  return (
+    <section className="session-questions" aria-labelledby="session-questions-heading">
+      <h3 id="session-questions-heading">
+        Questions <span className="count">({open.length} open)</span>
+      </h3>
+      {attending ? <AskForm sessionId={session.id} seed={seed} /> : null}
+      {open.length === 0 ? <p className="empty">No open questions.</p> : <ol className="question-queue">{open.map(item)}</ol>}
+      {answered.length > 0 ? (
+        <details>
+          <summary>Answered ({answered.length})</summary>
+          <ol className="question-queue">{answered.map(item)}</ol>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function AskForm({ sessionId, seed }: { sessionId: string; seed: string }) {
+  const { hydrated } = useContext(SessionActionsContext);
+  const fieldId = useId();
+  // The server renders an id from the page's seed; with scripts each question gets a fresh one.
+  const [id, setId] = useState(() => (hydrated ? randomCommentId() : composerId(seed, "p", `question:${sessionId}`)));
+  const [body, setBody] = useState("");
+  return (
+    <SessionForm
+      intent="ask"
+      fields={{ sessionId, id }}
+      className="ask-form"
+      done="Question raised"
+      onDone={() => {
+        setBody("");
+        setId(randomCommentId());
+      }}
+    >
+      <label htmlFor={fieldId}>Raise a question</label>
+      <div className="ask-row">
+        <input id={fieldId} name="body" required maxLength={MAX_QUESTION_LENGTH} value={body} onChange={(event) => setBody(event.target.value)} autoComplete="off" />
+        <button type="submit">Ask</button>
+      </div>
+    </SessionForm>
+  );
+}
