@@ -26,7 +26,7 @@ import { isDayLocked } from "~/models/pace.ts";
 import { parseDayParam, recordVisit } from "~/models/reader.server.ts";
 import { discussionAction, type DiscussionActionData } from "~/utils/discussion-actions.server.ts";
 import { latestLessonEvent } from "~/models/lesson-events.server.ts";
-import { myVotes, runningSessionView } from "~/models/live-session.server.ts";
+import { myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 
@@ -146,11 +146,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     runningSessionView(context.db, group.id, day),
     latestLessonEvent(context.db),
   ]);
+  const elsewhere = session ? null : await runningSession(context.db, group.id);
   const live: LiveData = {
     session,
     myVotes: session ? await myVotes(context.db, session.id, userId) : [],
     cursor,
     mayRun: can(role, "session.run"),
+    elsewhere: elsewhere ? { day: elsewhere.day } : null,
   };
   return { ...payload, progress, live };
 }

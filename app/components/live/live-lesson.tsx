@@ -17,7 +17,7 @@ import { LiveTypingProvider } from "./live-context.tsx";
 import { PresenceBar } from "./presence-bar.tsx";
 import { scrollToPassage, useCurrentPassage } from "./reading-position.ts";
 import { PositionsContext, SessionActionsContext, SpotlightContext, type Positions, type SessionActions, type Spotlight } from "./session-context.tsx";
-import { excerpt, SessionPanel } from "./session-panel.tsx";
+import { excerpt, groupPosition, SessionPanel } from "./session-panel.tsx";
 import { useLessonLive } from "./use-lesson-live.ts";
 
 /** What the lesson's loader says of live sessions. */
@@ -28,6 +28,8 @@ export interface LiveData {
   cursor: number;
   /** The viewer may start, spotlight and end sessions. */
   mayRun: boolean;
+  /** The group's session running on another day, if any (only one runs at a time). */
+  elsewhere: { day: number } | null;
 }
 
 /** Keys that scroll the page: pressing one while following means "I'll find my own way". */
@@ -98,10 +100,12 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
   const shared = useRef(false);
   useEffect(() => {
     if (!running || !attending) return;
-    if (sharing && current) {
-      live.sharePosition(current);
+    // Scrolled above the text, or not sharing: the others stop seeing a place for this person.
+    const next = sharing ? current : null;
+    if (next) {
+      live.sharePosition(next);
       shared.current = true;
-    } else if (!sharing && shared.current) {
+    } else if (shared.current) {
       live.sharePosition(null);
       shared.current = false;
     }
@@ -191,6 +195,9 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
   );
 
   const followName = facilitator?.displayName ?? "the facilitator";
+  const stripLine = running
+    ? groupPosition({ positions: live.positions, me, current, sharing, order, facilitatorId: facilitator?.id ?? null }).line
+    : null;
   return (
     <SessionActionsContext.Provider value={actions}>
       <SpotlightContext.Provider value={spotlightValue}>
@@ -198,12 +205,19 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
           <LiveTypingProvider value={typing}>
             <div className="live-strip">
               <PresenceBar present={live.present} status={live.status} me={me} />
+              {running && attending ? (
+                <p className="session-strip">
+                  <span className="live-badge">Live</span> {facilitating ? "You are facilitating" : `Session with ${followName}`}
+                  {stripLine ? ` · ${stripLine}` : ""} ·{" "}
+                  <a href="#live-session">{`Questions (${running.questions.filter((question) => !question.answered).length} open)`}</a>
+                </p>
+              ) : null}
               <div aria-live="polite" className="live-activity">
                 {activity ? (
                   <p>
-                    {activity.away ? "While you were away: " : ""}
-                    {activity.count === 1 ? "a new comment" : `${activity.count} new comments`}
-                    {activity.away ? "." : " further on."}{" "}
+                    {activity.away
+                      ? `While you were away: ${activity.count === 1 ? "a new comment" : `${activity.count} new comments`}.`
+                      : `${activity.count === 1 ? "A new comment" : `${activity.count} new comments`} further on.`}{" "}
                     <a href={`?open=${activity.passageKey}#p-${activity.passageKey}`} onClick={() => setActivity(null)}>
                       Show
                     </a>{" "}
@@ -238,6 +252,7 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
               session={session}
               me={me}
               mayRun={initial.mayRun}
+              elsewhere={initial.elsewhere}
               day={data.lesson.day}
               groupId={data.group.id}
               present={live.present}

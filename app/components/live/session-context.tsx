@@ -125,9 +125,8 @@ export function SpotlightControl({ passageKey, excerpt }: { passageKey: string; 
           hash={passageId(passageKey)}
           done={here ? "Spotlight cleared" : "Everyone is asked to gather here"}
         >
-          <button type="submit" className="link-button">
+          <button type="submit" className="link-button" aria-label={here ? undefined : `Gather here: ask everyone to look at “${excerpt}…”`}>
             {here ? "Clear the spotlight" : "Gather here"}
-            <span className="visually-hidden">{here ? "" : `: ask everyone to look at “${excerpt}”`}</span>
           </button>
         </SessionForm>
       ) : null}
@@ -139,6 +138,9 @@ export function SpotlightControl({ passageKey, excerpt }: { passageKey: string; 
  * Small initials beside the passages where others are reading (decorative: the session panel lists
  * the same in words). Placed by measuring the passages, so the text never re-renders for them.
  */
+/** useLayoutEffect in the browser; on the server (where it cannot run) the same no-op as useEffect. */
+const useBrowserLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
+
 export function PositionMarkers() {
   const { byUser, names, facilitatorId } = useContext(PositionsContext);
   const layer = useRef<HTMLDivElement>(null);
@@ -156,7 +158,7 @@ export function PositionMarkers() {
     return () => observer.disconnect();
   }, []);
 
-  useLayoutEffect(() => {
+  useBrowserLayoutEffect(() => {
     const container = layer.current?.parentElement;
     if (!container) return;
     const base = container.getBoundingClientRect().top;

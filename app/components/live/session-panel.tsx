@@ -15,6 +15,8 @@ export interface SessionPanelProps {
   session: LiveSessionView | null;
   me: string;
   mayRun: boolean;
+  /** The group's session running on another day, if any. */
+  elsewhere: { day: number } | null;
   day: number;
   groupId: string;
   present: PresencePerson[];
@@ -41,6 +43,19 @@ export function excerpt(text: string | undefined, words = 8) {
 export function SessionPanel(props: SessionPanelProps) {
   const { session, me, mayRun, day } = props;
   const { hydrated } = useContext(SessionActionsContext);
+  if (!session && props.elsewhere) {
+    return (
+      <section className="session-panel session-none" aria-labelledby="live-session-heading" id="live-session">
+        <h2 id="live-session-heading" className="visually-hidden">
+          Live session
+        </h2>
+        <p>
+          <span className="live-badge">Live</span> The group is meeting on Day {props.elsewhere.day}.{" "}
+          <a href={`/groups/${props.groupId}/day/${props.elsewhere.day}`}>Go to the session</a>
+        </p>
+      </section>
+    );
+  }
   if (!session) {
     if (!mayRun) return null;
     return (
@@ -145,22 +160,35 @@ function ReadingControls({ sharing, onSharing, following, onFollowing, session, 
   );
 }
 
+/**
+ * Where the group is: everyone sharing a position (this person too, when sharing), and "6 of 9 are
+ * past Method" for the section this person is reading (or, above the text, the facilitator's).
+ */
+export function groupPosition(input: {
+  positions: ReadonlyMap<string, string>;
+  me: string;
+  current: string | null;
+  sharing: boolean;
+  order: PassageOrder;
+  facilitatorId: string | null;
+}) {
+  const shared = [...input.positions].filter(([userId]) => userId !== input.me).map(([userId, passageKey]) => ({ userId, passageKey }));
+  if (input.sharing && input.current) shared.push({ userId: input.me, passageKey: input.current });
+  const facilitatorKey = input.facilitatorId ? input.positions.get(input.facilitatorId) : undefined;
+  const heading = sectionOf(input.order, input.current) ?? sectionOf(input.order, facilitatorKey ?? null);
+  const counts = heading ? pastHeading(shared, input.order, heading.key) : null;
+  const line = heading && counts && counts.sharing > 0 ? `${counts.past} of ${counts.sharing} ${counts.sharing === 1 ? "is" : "are"} past “${excerpt(heading.text, 6)}”` : null;
+  return { shared, line };
+}
+
 /** "6 of 9 are past Method", and who is reading where (in words, for everyone the markers are for). */
 function WhereEveryoneIs({ positions, order, current, sharing, me, present, textOf, session }: SessionPanelProps & { session: LiveSessionView }) {
-  const shared = [...positions].filter(([userId]) => userId !== me).map(([userId, passageKey]) => ({ userId, passageKey }));
-  if (sharing && current) shared.push({ userId: me, passageKey: current });
-  const facilitatorKey = session.facilitator ? positions.get(session.facilitator.id) : undefined;
-  const heading = sectionOf(order, current) ?? sectionOf(order, facilitatorKey ?? null);
+  const { shared, line } = groupPosition({ positions, me, current, sharing, order, facilitatorId: session.facilitator?.id ?? null });
   const names = new Map(present.map((person) => [person.userId, person.displayName]));
   if (shared.length === 0) return <p className="hint session-where">Nobody is sharing where they read yet.</p>;
-  const { past, sharing: counted } = heading ? pastHeading(shared, order, heading.key) : { past: 0, sharing: shared.length };
   return (
     <div className="session-where">
-      {heading ? (
-        <p className="session-past">
-          {past} of {counted} {counted === 1 ? "is" : "are"} past “{excerpt(heading.text, 6)}”
-        </p>
-      ) : null}
+      {line ? <p className="session-past">{line}</p> : null}
       <details>
         <summary>Where everyone is reading ({shared.length})</summary>
         <ul>
