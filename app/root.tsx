@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import {
   Form,
   isRouteErrorResponse,
@@ -15,6 +16,7 @@ import {
 } from "@remix-run/react";
 import stylesUrl from "~/styles/app.css?url";
 import { unreadNotificationCount } from "~/models/discussion.server.ts";
+import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesUrl },
@@ -22,6 +24,12 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "Marginalia" }];
+
+/** Offline, the header's data is kept as it is (see app/utils/offline.ts). */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
+  if (isOfflineResult(actionResult) || browserOffline()) return false;
+  return defaultShouldRevalidate;
+};
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth?.user;

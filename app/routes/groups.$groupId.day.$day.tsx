@@ -29,6 +29,7 @@ import { latestLessonEvent } from "~/models/lesson-events.server.ts";
 import { myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
+import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Day ${data.lesson.day}: ${data.lesson.title} · ${data.group.name}` : "Marginalia" },
@@ -173,6 +174,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
       ok: false,
       intent: "unknown",
       error: "Could not reach the server. Check your connection and try again: nothing you typed is lost.",
+      offline: true,
     };
     return result;
   }
@@ -185,7 +187,9 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
  * with, and every "new" it has seen since (LessonDiscussion), so revalidating does not take them away
  * while the member is still reading.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, formAction, defaultShouldRevalidate }) => {
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, formAction, actionResult, defaultShouldRevalidate }) => {
+  // Offline: the page stays as it is (the composer keeps the text and sends it when back).
+  if (isOfflineResult(actionResult) || browserOffline()) return false;
   // A live-session form's answer carries the session's new state: the lesson itself has not changed.
   if (formMethod && formMethod !== "GET" && formAction && /\/sessions$/.test(new URL(formAction, currentUrl).pathname)) return false;
   if (formMethod && formMethod !== "GET") return defaultShouldRevalidate;

@@ -50,7 +50,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
     return await serverAction<typeof action>();
   } catch (error) {
     if (error instanceof Response || isRouteErrorResponse(error)) throw error;
-    const result: SessionActionData = { ok: false, intent: "unknown", error: "Could not reach the server. Check your connection and try again: nothing you typed is lost." };
+    const result: SessionActionData = { ok: false, intent: "unknown", offline: true, error: "Could not reach the server. Check your connection and try again: nothing you typed is lost." };
     return result;
   }
 }

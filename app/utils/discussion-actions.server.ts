@@ -37,6 +37,8 @@ export interface DiscussionActionData {
   error?: string;
   /** The submitted fields, so a refused form can be shown again as it was typed. */
   values?: Record<string, string>;
+  /** Set in the browser when the server could not be reached: the composer waits for the connection. */
+  offline?: boolean;
 }
 
 export async function discussionAction({ request, context, params }: ActionFunctionArgs) {

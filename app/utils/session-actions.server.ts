@@ -44,6 +44,8 @@ export interface SessionActionData {
   /** With scripts: the session as it is now, and the questions this person upvoted. */
   session?: LiveSessionView | null;
   myVotes?: string[];
+  /** Set in the browser when the server could not be reached. */
+  offline?: boolean;
 }
 
 export async function sessionAction({ request, context, params }: ActionFunctionArgs) {

@@ -55,3 +55,37 @@ test("presence counts people once, and a comment appears live for the others", a
   await sam.close();
   await expect(mira.getByLabel("Who is here")).toContainText("Only you are here", { timeout: 10_000 });
 });
+
+test("a comment written while offline stays in the composer and is sent once when the connection is back", async ({ newContext }) => {
+  test.setTimeout(90_000);
+  const OFFLINE_PASSAGE = "Many databases implement isolation";
+  const mira = await lessonPage(newContext, DEMO_MODERATOR.email);
+  const samContext = await newContext();
+  const sam = await samContext.newPage();
+  await logIn(sam, MEMBER, DEMO_PASSWORD);
+  await open(sam, new URL(mira.url()).pathname);
+  await expect(sam.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  const toggleOf = (page: Page) => page.getByRole("button", { name: new RegExp(`on “${OFFLINE_PASSAGE}`) });
+  const panelOf = (page: Page) => page.getByRole("region", { name: new RegExp(`^Comments on “${OFFLINE_PASSAGE}`) });
+  await toggleOf(mira).click();
+  await toggleOf(sam).click();
+
+  // The train enters a tunnel: Sam writes and posts.
+  await samContext.setOffline(true);
+  const text = `Written in a tunnel ${Date.now().toString(36)}`;
+  await panelOf(sam).getByLabel("Your comment").fill(text);
+  await panelOf(sam).getByRole("button", { name: "Post", exact: true }).click();
+  await expect(panelOf(sam).getByRole("alert")).toContainText("You are offline. Your text is kept here and will be sent by itself when the connection is back.");
+  await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue(text);
+  await expect(panelOf(mira)).not.toContainText(text);
+
+  // Out of the tunnel: it goes by itself, once; Mira sees it live.
+  await samContext.setOffline(false);
+  await expect(panelOf(mira).getByText(text)).toHaveCount(1, { timeout: 15_000 });
+  await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue("");
+  await expect(panelOf(sam).getByText(text)).toHaveCount(1);
+  // Stored once: after a reload (the address keeps the panel open) it is there, once.
+  await sam.waitForLoadState("networkidle");
+  await sam.reload({ waitUntil: "networkidle" });
+  await expect(panelOf(sam).getByText(text)).toHaveCount(1);
+});

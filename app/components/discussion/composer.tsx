@@ -1,4 +1,4 @@
-import { useTypingIn } from "~/components/live/live-context.tsx";
+import { useLiveConnection, useTypingIn } from "~/components/live/live-context.tsx";
 import { TypingNote } from "~/components/live/presence-bar.tsx";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
@@ -16,6 +16,8 @@ export type ComposerTarget =
   | { mode: "edit"; commentId: string; body: string; panel: string };
 
 const INTENT: Record<Mode, string> = { post: "post", reply: "reply", edit: "edit" };
+
+export const OFFLINE_MESSAGE = "You are offline. Your text is kept here and will be sent by itself when the connection is back.";
 
 function targetKey(target: ComposerTarget): string {
   return target.mode === "post" ? target.passageKey : target.mode === "reply" ? target.parentId : target.commentId;
@@ -45,10 +47,13 @@ interface FormProps {
   busy?: boolean;
   onSubmit?: (event: React.FormEvent<HTMLFormElement>) => void;
   onCancel?: () => void;
+  formRef?: React.Ref<HTMLFormElement>;
+  /** Shown beside the field while a post waits for the connection to come back. */
+  waiting?: boolean;
 }
 
 /** The composer's form: a plain POST that works without scripts; LiveComposer adds the rest. */
-export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel }: FormProps) {
+export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel, formRef, waiting = false }: FormProps) {
   const { data } = useDiscussion();
   const uid = useId();
   const hintId = `${uid}-hint`;
@@ -83,7 +88,7 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
   }
 
   return (
-    <form method="post" action={action} className={`composer composer-${target.mode}`} onSubmit={onSubmit} aria-busy={busy || undefined}>
+    <form ref={formRef} method="post" action={action} className={`composer composer-${target.mode}`} onSubmit={onSubmit} aria-busy={busy || undefined} data-waiting={waiting || undefined}>
       <input type="hidden" name="intent" value={INTENT[target.mode]} />
       {target.mode === "edit" ? <input type="hidden" name="commentId" value={target.commentId} /> : <input type="hidden" name="id" value={id} />}
       {target.mode === "reply" ? <input type="hidden" name="parentId" value={target.parentId} /> : null}
@@ -144,7 +149,7 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
         {others.length > 0 ? <> Mention someone with {others.map((member) => `@${member.handle}`).join(", ")}.</> : null}
       </p>
       {error ? (
-        <p className="error" id={errorId} role="alert">
+        <p className={waiting ? "error composer-waiting" : "error"} id={errorId} role="alert">
           {error}
         </p>
       ) : null}
@@ -187,6 +192,11 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   const [kind, setKind] = useState(() => defaultKind(target));
   const [error, setError] = useState<string | null>(restored?.error ?? null);
   const submitted = useRef({ body: "", kind: "comment" });
+  // Written while offline: kept here, and sent once by itself when the connection is back.
+  const [waiting, setWaiting] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const { joins } = useLiveConnection();
+  const joinsWhenWaiting = useRef(0);
   const busy = fetcher.state !== "idle";
   const quote = target.mode === "post" && draftQuote?.passageKey === target.passageKey ? draftQuote : null;
   const panel = target.mode === "post" ? target.passageKey : target.panel;
@@ -216,6 +226,13 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
                 : "Comment posted",
       );
       if (result.commentId) onDone?.(result.commentId);
+    } else if (result.offline) {
+      setBody(submitted.current.body);
+      setKind(submitted.current.kind);
+      joinsWhenWaiting.current = joins;
+      setWaiting(true);
+      setError(OFFLINE_MESSAGE);
+      announce(`Not sent yet: ${OFFLINE_MESSAGE}`);
     } else {
       setBody(submitted.current.body);
       const message = result.error ?? "That did not work: please try again.";
@@ -225,6 +242,19 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
     // onDone and the setters are stable enough: only a new answer matters here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetcher.state, fetcher.data]);
+
+  // Back online (the browser says so, or the live connection joined again): send it, once. The same
+  // client id goes with it, so even a post that did reach the server is not stored twice.
+  useEffect(() => {
+    if (!waiting) return;
+    const resend = () => {
+      setWaiting(false);
+      formRef.current?.requestSubmit();
+    };
+    if (joins > joinsWhenWaiting.current) return resend();
+    window.addEventListener("online", resend);
+    return () => window.removeEventListener("online", resend);
+  }, [waiting, joins]);
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     if (!hydrated) return; // the plain post goes ahead
@@ -238,6 +268,7 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
     formData.set("_js", "1");
     submitted.current = { body, kind };
     setError(null);
+    setWaiting(false);
     fetcher.submit(formData, { method: "post", action });
     // Optimistic: the text leaves the box and shows as a pending comment; a refusal puts it back.
     if (target.mode !== "edit") setBody("");
@@ -268,6 +299,8 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
         busy={busy}
         onSubmit={onSubmit}
         onCancel={onCancel}
+        formRef={formRef}
+        waiting={waiting}
       />
     </>
   );
