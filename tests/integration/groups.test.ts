@@ -80,7 +80,8 @@ describe("creating a group", () => {
     expect(text).toContain("you are <!-- -->the owner");
     expect(text).toContain("Self-paced: every day is open.");
     expect(text).toMatch(/Day <!-- -->1<!-- -->: /);
-    expect(text).toContain("No live session is scheduled.");
+    expect(text).toContain("No live session is running or scheduled.");
+    expect(text).toContain("Start a live session on Day <!-- -->1<!-- --> now");
     expect(text).toMatch(new RegExp(`${owner.displayName}<!-- --> \\(you\\)<!-- --> <span class="role-badge">Owner</span>`));
     expect(text).toContain(`${owner.displayName} created the group`);
     expect(text).toContain("Invite and manage members");
