@@ -140,6 +140,11 @@ test("a facilitated session: spotlight with a prompt, follow, questions with upv
   await miraQuestion.getByRole("button", { name: "Mark answered" }).click();
   await expect(tiaPanel.getByText("Answered (1)")).toBeVisible();
 
+  // From the keyboard: Mira moves to a passage and presses g; Sam is asked to gather there.
+  await passage(mira!, further).focus();
+  await mira!.keyboard.press("g");
+  await expect(sam!.locator(".spotlight-prompt")).toContainText(`asks everyone to gather at “${further}`);
+
   // Mira ends the session: the others are told, and the summary keeps it.
   await miraPanel.getByRole("button", { name: "End the session" }).click();
   for (const page of [sam!, tia!]) await expect(page.getByText("This live session has ended.")).toBeVisible();

@@ -1,5 +1,5 @@
 import { Link, useActionData, useFetcher, useFetchers, useLocation, useNavigate, useSubmit } from "@remix-run/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useAnnounce } from "~/components/reader/announcer.tsx";
 import { DayNav } from "~/components/reader/day-nav.tsx";
 import { KeyboardShortcuts, type ExtraShortcut } from "~/components/reader/keyboard.tsx";
@@ -10,7 +10,7 @@ import { useHydrated } from "~/components/reader/use-hydrated.ts";
 import type { ReaderPassage, ReaderReading } from "~/models/reader.server.ts";
 import { DiscussionContext, handledResults, LiveContext, type DiscussionActionData, type DiscussionContextValue, type DraftQuote, type Live, type OpenOptions } from "./context.tsx";
 import { EarlierVersion, PassageMargin, toggleId } from "./margin.tsx";
-import { PositionMarkers, SpotlightControl } from "~/components/live/session-context.tsx";
+import { PositionMarkers, SpotlightContext, SpotlightControl } from "~/components/live/session-context.tsx";
 import { SelectionButton } from "./selection-button.tsx";
 import { readSelection, type PassageSelection } from "./selection.ts";
 import { DiscussionToolbar, KeyAnswers } from "./toolbar.tsx";
@@ -270,7 +270,26 @@ export function LessonDiscussion({ data }: { data: LessonData }) {
     },
     [passages, openPanel],
   );
+  const spotlight = useContext(SpotlightContext);
   const shortcuts: ExtraShortcut[] = [
+    ...(spotlight.canSpotlight
+      ? [
+          {
+            key: "g",
+            does: "Live session: gather everyone at the current passage (again: clear it)",
+            run: () => {
+              const active = document.activeElement;
+              const focused = active?.closest<HTMLElement>(".annotated, .annotated-item");
+              const fromHash = /^#p-(.+)$/.exec(location.hash)?.[1];
+              const holder =
+                focused ?? (fromHash ? document.getElementById(`p-${fromHash}`)?.closest<HTMLElement>(".annotated, .annotated-item") : null) ?? null;
+              const button = holder?.querySelector<HTMLButtonElement>(":scope > .spotlight-control button");
+              if (button) button.click();
+              else announce("Move to a passage with j or k, then press g to gather everyone there.");
+            },
+          },
+        ]
+      : []),
     {
       key: "c",
       does: "Comment on the selected words (or on the current passage)",
