@@ -104,8 +104,11 @@ export interface RealtimeControl {
   membershipEnded(groupId: string, userId: string): void;
   /** Committed to the database (and logged, see lesson-events.server.ts): tell everyone on that lesson. */
   discussionChanged(groupId: string, day: number, change: DiscussionChange): void;
-  /** A live session of this lesson changed in the database: everyone on the lesson gets its new state. */
-  sessionChanged(groupId: string, day: number, sessionId: string): void;
+  /**
+   * A live session of this lesson changed in the database: everyone on the lesson gets its new state;
+   * when it started or ended (`lifecycle`), the group's home pages hear of it too.
+   */
+  sessionChanged(groupId: string, day: number, sessionId: string, options?: { lifecycle?: boolean }): void;
   /** Stops timers (server shutdown). */
   stop(): void;
 }
@@ -228,20 +231,19 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
 
   // ---- session changes: the view is read once per window and sent to the whole room.
   const sessionTimers = new Map<string, NodeJS.Timeout>();
-  const sessionToSend = new Map<string, string>();
-  const broadcastSession = async (room: string, sessionId: string) => {
+  const sessionToSend = new Map<string, { sessionId: string; lifecycle: boolean }>();
+  const broadcastSession = async (room: string, sessionId: string, lifecycle: boolean) => {
     const ref = lessonOfRoom(room);
     try {
       const session = await loadSessionView(deps.db, ref.groupId, sessionId);
       if (!session) return;
-      const wasRunning = running.get(room)?.value?.sessionId === sessionId;
       const isRunning = session.status === "live";
       const value = isRunning ? { sessionId, facilitatorId: session.facilitator?.id ?? null } : null;
       learnRunning(room, value);
       if (!isRunning) clearPositions(room);
       if (deps.clustered) io.serverSideEmit("lesson:session", { ...ref, sessionId: value?.sessionId ?? null, facilitatorId: value?.facilitatorId ?? null });
       io.to(room).emit("session:update", { ...ref, session });
-      if (wasRunning !== isRunning || session.status === "ended") {
+      if (lifecycle) {
         const live: LiveBrief | null = isRunning
           ? { sessionId, day: session.day, lessonTitle: session.lessonTitle, title: session.title, facilitator: session.facilitator?.displayName ?? null, startedAt: session.startedAt }
           : null;
@@ -415,15 +417,16 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
     discussionChanged(groupId, day, change) {
       io.to(rooms.lesson(groupId, day)).emit("discussion:changed", { groupId, day, ...change });
     },
-    sessionChanged(groupId, day, sessionId) {
+    sessionChanged(groupId, day, sessionId, options = {}) {
       const room = rooms.lesson(groupId, day);
-      sessionToSend.set(room, sessionId);
+      const queued = sessionToSend.get(room);
+      sessionToSend.set(room, { sessionId, lifecycle: Boolean(options.lifecycle) || (queued?.lifecycle ?? false) });
       if (sessionTimers.has(room)) return;
       const timer = setTimeout(() => {
         sessionTimers.delete(room);
-        const latest = sessionToSend.get(room) ?? sessionId;
+        const latest = sessionToSend.get(room) ?? { sessionId, lifecycle: Boolean(options.lifecycle) };
         sessionToSend.delete(room);
-        void broadcastSession(room, latest);
+        void broadcastSession(room, latest.sessionId, latest.lifecycle);
       }, timings.sessionCoalesceMs);
       sessionTimers.set(room, timer);
     },

@@ -123,7 +123,8 @@ export async function sessionAction({ request, context, params }: ActionFunction
   if (!result.ok) return refuse(result.status, intent.data, result.message);
 
   // Committed: everyone on the lesson gets the session's new state (a scheduled one concerns nobody yet).
-  if (intent.data !== "schedule") context.realtime.sessionChanged(group.id, result.day, result.sessionId);
+  const lifecycle = intent.data === "start" || intent.data === "start-scheduled" || intent.data === "end";
+  if (intent.data !== "schedule" && intent.data !== "cancel") context.realtime.sessionChanged(group.id, result.day, result.sessionId, { lifecycle });
   if (js) {
     const [session, votes] = await Promise.all([loadSessionView(context.db, group.id, result.sessionId), myVotes(context.db, result.sessionId, auth.user.id)]);
     return data<SessionActionData>({ ok: true, intent: intent.data, sessionId: result.sessionId, session, myVotes: votes });
