@@ -6,7 +6,7 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ClientActionFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
-import { isRouteErrorResponse, useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
 import { ReadTracker } from "~/components/progress/read-tracker.tsx";
@@ -24,12 +24,12 @@ import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
 import { loadGroupLesson } from "~/models/group-lesson.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import { parseDayParam, recordVisit } from "~/models/reader.server.ts";
-import { discussionAction, type DiscussionActionData } from "~/utils/discussion-actions.server.ts";
+import { discussionAction } from "~/utils/discussion-actions.server.ts";
 import { latestLessonEvent } from "~/models/lesson-events.server.ts";
 import { myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
-import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
+import { browserOffline, isOfflineResult, serverOrOffline } from "~/utils/offline.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Day ${data.lesson.day}: ${data.lesson.title} · ${data.group.name}` : "Marginalia" },
@@ -165,20 +165,7 @@ export const action = discussionAction;
  * With scripts, a refused or unreachable post comes back as data, so the composer keeps the text
  * and the client id (a retry then cannot store the comment twice).
  */
-export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
-  try {
-    return await serverAction<typeof action>();
-  } catch (error) {
-    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
-    const result: DiscussionActionData = {
-      ok: false,
-      intent: "unknown",
-      error: "Could not reach the server. Check your connection and try again: nothing you typed is lost.",
-      offline: true,
-    };
-    return result;
-  }
-}
+export const clientAction = ({ serverAction }: ClientActionFunctionArgs) => serverOrOffline(() => serverAction<typeof action>());
 
 /**
  * Narrowing a panel to a sub-thread (`?focus=`) needs no new data; everything else does (opening a

@@ -4,7 +4,8 @@
  * live-session form of the app posts here (see app/utils/session-actions.server.ts).
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
+import { serverOrOffline } from "~/utils/offline.ts";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { composerId, randomSeed } from "~/components/discussion/ids.ts";
 import { can } from "~/models/authz.ts";
@@ -41,19 +42,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export const action = sessionAction;
 
-/**
- * With scripts (the lesson page's session forms post here through fetchers), an unreachable server
- * comes back as data: the form keeps what was typed and says why, instead of the page failing.
- */
-export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
-  try {
-    return await serverAction<typeof action>();
-  } catch (error) {
-    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
-    const result: SessionActionData = { ok: false, intent: "unknown", offline: true, error: "Could not reach the server. Check your connection and try again: nothing you typed is lost." };
-    return result;
-  }
-}
+/** With scripts (the lesson page's session forms post here through fetchers), an unreachable server comes back as data. */
+export const clientAction = ({ serverAction }: ClientActionFunctionArgs) => serverOrOffline(() => serverAction<typeof action>());
 
 function SessionName({ day, lessonTitle, title }: { day: number; lessonTitle: string; title: string }) {
   return (

@@ -1,3 +1,5 @@
+import { isRouteErrorResponse } from "@remix-run/react";
+
 /**
  * Offline: a form's answer made in the browser because the server could not be reached, or the
  * browser saying it has no network. Loaders are not revalidated then: nothing changed on the server,
@@ -9,4 +11,19 @@ export function isOfflineResult(actionResult: unknown): boolean {
 
 export function browserOffline(): boolean {
   return typeof navigator !== "undefined" && navigator.onLine === false;
+}
+
+export const UNREACHABLE = "Could not reach the server. Check your connection and try again: nothing you typed is lost.";
+
+/**
+ * A route's clientAction: the server's answer, or — when the server could not be reached — data that
+ * says so (`offline: true`), so the form keeps what was typed instead of the page turning into an error.
+ */
+export async function serverOrOffline<T>(serverAction: () => Promise<T>): Promise<T | { ok: false; intent: "unknown"; offline: true; error: string }> {
+  try {
+    return await serverAction();
+  } catch (error) {
+    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
+    return { ok: false, intent: "unknown", offline: true, error: UNREACHABLE };
+  }
 }

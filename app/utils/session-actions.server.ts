@@ -22,17 +22,46 @@ import {
   startScheduled,
   startSession,
   toggleVote,
+  type Actor,
   type LiveSessionView,
+  type SessionRefusal,
   type SessionResult,
 } from "~/models/live-session.server.ts";
+import type { Db } from "~/db/client.server.ts";
 import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema, zonedTimeToUtc } from "~/models/live-session-rules.ts";
 import { safeRedirect } from "./auth.server.ts";
 import { formValues } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 
-const INTENTS = ["start", "schedule", "start-scheduled", "cancel", "end", "join", "spotlight", "ask", "vote", "answered", "reopen", "dismiss"] as const;
-const intentSchema = z.enum(INTENTS, { error: "Unknown action." });
-export type SessionIntent = (typeof INTENTS)[number];
+interface Handler<T> {
+  schema: z.ZodType<T>;
+  run(input: T, scope: { db: Db; groupId: string; timeZone: string; actor: Actor }): Promise<SessionResult | SessionRefusal>;
+}
+const handler = <T>(schema: z.ZodType<T>, run: Handler<T>["run"]) => ({ schema, run }) as Handler<unknown>;
+const bySession = (run: (db: Db, groupId: string, actor: Actor, sessionId: string) => Promise<SessionResult>) =>
+  handler(sessionRefSchema, (input, { db, groupId, actor }) => run(db, groupId, actor, input.sessionId));
+
+/** Each intent: the form's schema, and the model function it calls (which asks authz.ts). */
+const HANDLERS = {
+  start: handler(startSessionSchema, (input, { db, groupId, actor }) => startSession(db, groupId, actor, input)),
+  schedule: handler(scheduleSessionSchema, async (input, { db, groupId, timeZone, actor }) => {
+    const at = zonedTimeToUtc(input.when, timeZone);
+    if (!at) return { ok: false, status: 400, message: "Choose a date and time." };
+    return scheduleSession(db, groupId, actor, { day: input.day, title: input.title, at });
+  }),
+  "start-scheduled": bySession(startScheduled),
+  cancel: bySession(cancelScheduled),
+  end: bySession(endSession),
+  join: bySession(joinSession),
+  spotlight: handler(spotlightSchema, (input, { db, groupId, actor }) => setSpotlight(db, groupId, actor, input)),
+  ask: handler(questionSchema, (input, { db, groupId, actor }) => raiseQuestion(db, groupId, actor, input)),
+  vote: handler(questionRefSchema, (input, { db, groupId, actor }) => toggleVote(db, groupId, actor, input)),
+  answered: handler(questionRefSchema, (input, { db, groupId, actor }) => setAnswered(db, groupId, actor, { ...input, answered: true })),
+  reopen: handler(questionRefSchema, (input, { db, groupId, actor }) => setAnswered(db, groupId, actor, { ...input, answered: false })),
+  dismiss: handler(questionRefSchema, (input, { db, groupId, actor }) => dismissQuestion(db, groupId, actor, input)),
+} satisfies Record<string, Handler<unknown>>;
+export type SessionIntent = keyof typeof HANDLERS;
+const intentSchema = z.enum(Object.keys(HANDLERS) as [SessionIntent, ...SessionIntent[]], { error: "Unknown action." });
 
 export interface SessionActionData {
   ok: boolean;
@@ -57,69 +86,10 @@ export async function sessionAction({ request, context, params }: ActionFunction
 
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return refuse(400, "unknown", "Unknown action.");
-  const parse = <T>(schema: z.ZodType<T>) => {
-    const parsed = schema.safeParse(values);
-    return parsed.success ? { ok: true as const, value: parsed.data } : { ok: false as const, message: parsed.error.issues[0]!.message };
-  };
-
-  let result: SessionResult;
-  switch (intent.data) {
-    case "start": {
-      const input = parse(startSessionSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      result = await startSession(context.db, group.id, actor, input.value);
-      break;
-    }
-    case "schedule": {
-      const input = parse(scheduleSessionSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const at = zonedTimeToUtc(input.value.when, group.timeZone);
-      if (!at) return refuse(400, intent.data, "Choose a date and time.");
-      result = await scheduleSession(context.db, group.id, actor, { day: input.value.day, title: input.value.title, at });
-      break;
-    }
-    case "start-scheduled":
-    case "cancel":
-    case "end":
-    case "join": {
-      const input = parse(sessionRefSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const run = { "start-scheduled": startScheduled, cancel: cancelScheduled, end: endSession, join: joinSession }[intent.data];
-      result = await run(context.db, group.id, actor, input.value.sessionId);
-      break;
-    }
-    case "spotlight": {
-      const input = parse(spotlightSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      result = await setSpotlight(context.db, group.id, actor, input.value);
-      break;
-    }
-    case "ask": {
-      const input = parse(questionSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      result = await raiseQuestion(context.db, group.id, actor, input.value);
-      break;
-    }
-    case "vote": {
-      const input = parse(questionRefSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      result = await toggleVote(context.db, group.id, actor, input.value);
-      break;
-    }
-    case "answered":
-    case "reopen": {
-      const input = parse(questionRefSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      result = await setAnswered(context.db, group.id, actor, { ...input.value, answered: intent.data === "answered" });
-      break;
-    }
-    case "dismiss": {
-      const input = parse(questionRefSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      result = await dismissQuestion(context.db, group.id, actor, input.value);
-      break;
-    }
-  }
+  const { schema, run } = HANDLERS[intent.data];
+  const input = schema.safeParse(values);
+  if (!input.success) return refuse(400, intent.data, input.error.issues[0]!.message);
+  const result = await run(input.data, { db: context.db, groupId: group.id, timeZone: group.timeZone, actor });
   if (!result.ok) return refuse(result.status, intent.data, result.message);
 
   // Committed: everyone on the lesson gets the session's new state (a scheduled one concerns nobody yet).
