@@ -17,7 +17,9 @@ import {
   setPin,
   toggleReaction,
   type Refusal,
+  type Viewer,
 } from "~/models/discussion.server.ts";
+import type { Db } from "~/db/client.server.ts";
 import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-rules.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
 import { recordLessonEvent } from "~/models/lesson-events.server.ts";
@@ -25,10 +27,46 @@ import { formValues } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 import { safeRedirect } from "./auth.server.ts";
 
-const intentSchema = z.enum(["post", "reply", "edit", "delete", "react", "answer", "pin", "flag", "moderate"], { error: "Unknown action." });
+interface LessonScope {
+  groupId: string;
+  lessonId: string;
+}
+
 const commentRef = z.object({ commentId: z.string().min(1).max(40) });
 const pinSchema = commentRef.extend({ scope: z.enum(["passage", "lesson", "none"], { error: "Pin to the passage or the lesson." }) });
 const moderateSchema = commentRef.extend({ action: z.enum(["hide", "restore", "lock", "unlock", "dismiss"], { error: "Unknown moderation action." }) });
+
+type Outcome = { ok: true; commentId: string } | Refusal;
+interface Handler<T> {
+  schema: z.ZodType<T>;
+  run(db: Db, scope: LessonScope, viewer: Viewer, input: T): Promise<Outcome>;
+}
+const handler = <T>(schema: z.ZodType<T>, run: Handler<T>["run"]) => ({ schema, run }) as Handler<unknown>;
+/** For the intents that act on an existing comment: the answer names that comment. */
+const onComment = (result: { ok: true } | Refusal, commentId: string): Outcome => (result.ok ? { ok: true, commentId } : result);
+
+/** Each intent: the form's schema, and the model function it calls (which asks authz.ts). */
+const HANDLERS = {
+  post: handler(newCommentSchema, async (db, scope, viewer, input) => {
+    const result = await postComment(db, scope, viewer, input);
+    return result.ok ? { ok: true, commentId: result.commentId } : result;
+  }),
+  reply: handler(replySchema, async (db, scope, viewer, input) => {
+    const result = await postReply(db, scope, viewer, input);
+    return result.ok ? { ok: true, commentId: result.commentId } : result;
+  }),
+  edit: handler(editSchema, async (db, scope, viewer, input) => onComment(await editComment(db, scope, viewer, input), input.commentId)),
+  delete: handler(commentRef, async (db, scope, viewer, input) => onComment(await deleteComment(db, scope, viewer, input.commentId), input.commentId)),
+  react: handler(reactionSchema, async (db, scope, viewer, input) => onComment(await toggleReaction(db, scope, viewer, input), input.commentId)),
+  answer: handler(commentRef, async (db, scope, viewer, input) => onComment(await markAnswer(db, scope, viewer, input.commentId), input.commentId)),
+  pin: handler(pinSchema, async (db, scope, viewer, input) =>
+    onComment(await setPin(db, scope, viewer, { commentId: input.commentId, pin: input.scope === "none" ? null : input.scope }), input.commentId),
+  ),
+  flag: handler(flagSchema, async (db, scope, viewer, input) => onComment(await flagComment(db, scope, viewer, input), input.commentId)),
+  moderate: handler(moderateSchema, async (db, scope, viewer, input) => onComment(await moderate(db, scope, viewer, input), input.commentId)),
+} satisfies Record<string, Handler<unknown>>;
+type Intent = keyof typeof HANDLERS;
+const intentSchema = z.enum(Object.keys(HANDLERS) as [Intent, ...Intent[]], { error: "Unknown action." });
 
 export interface DiscussionActionData {
   ok: boolean;
@@ -49,84 +87,17 @@ export async function discussionAction({ request, context, params }: ActionFunct
   assertDayOpen(group, role, day);
   const values = formValues(await request.formData());
   const js = values._js === "1";
-  const scope = { groupId: group.id, lessonId };
+  const scope: LessonScope = { groupId: group.id, lessonId };
   const viewer = { userId: auth.user.id, role };
 
   const refuse = (status: number, intent: string, message: string) =>
     data<DiscussionActionData>({ ok: false, intent, error: message, values }, { status });
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return refuse(400, "unknown", "Unknown action.");
-  const parse = <T>(schema: z.ZodType<T>) => {
-    const parsed = schema.safeParse(values);
-    return parsed.success ? { ok: true as const, value: parsed.data } : { ok: false as const, message: parsed.error.issues[0]!.message };
-  };
-
-  let outcome: { ok: true; commentId: string } | Refusal | { ok: false; status: 400; message: string };
-  switch (intent.data) {
-    case "post": {
-      const input = parse(newCommentSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await postComment(context.db, scope, viewer, input.value);
-      outcome = result.ok ? { ok: true, commentId: result.commentId } : result;
-      break;
-    }
-    case "reply": {
-      const input = parse(replySchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await postReply(context.db, scope, viewer, input.value);
-      outcome = result.ok ? { ok: true, commentId: result.commentId } : result;
-      break;
-    }
-    case "edit": {
-      const input = parse(editSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await editComment(context.db, scope, viewer, input.value);
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-    case "delete": {
-      const input = parse(commentRef);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await deleteComment(context.db, scope, viewer, input.value.commentId);
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-    case "react": {
-      const input = parse(reactionSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await toggleReaction(context.db, scope, viewer, input.value);
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-    case "answer": {
-      const input = parse(commentRef);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await markAnswer(context.db, scope, viewer, input.value.commentId);
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-    case "pin": {
-      const input = parse(pinSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await setPin(context.db, scope, viewer, { commentId: input.value.commentId, pin: input.value.scope === "none" ? null : input.value.scope });
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-    case "flag": {
-      const input = parse(flagSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await flagComment(context.db, scope, viewer, input.value);
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-    case "moderate": {
-      const input = parse(moderateSchema);
-      if (!input.ok) return refuse(400, intent.data, input.message);
-      const result = await moderate(context.db, scope, viewer, input.value);
-      outcome = result.ok ? { ok: true, commentId: input.value.commentId } : result;
-      break;
-    }
-  }
+  const { schema, run } = HANDLERS[intent.data];
+  const input = schema.safeParse(values);
+  if (!input.success) return refuse(400, intent.data, input.error.issues[0]!.message);
+  const outcome = await run(context.db, scope, viewer, input.data);
   if (!outcome.ok) return refuse(outcome.status, intent.data, outcome.message);
   // Committed: everyone on this lesson catches up from the database (the event carries no content,
   // so what each person may see is decided again by the page's loader).
