@@ -187,13 +187,13 @@ describe("catching up after a missed window", () => {
   it("says a page must reload everything when its cursor is older than the log reaches", async () => {
     const quin = await person("Quin", [groupId]);
     const socket = await connect(quin);
-    await post(quin, "Something to log");
-    const oldest = await server.database.db.lessonEvent.findFirstOrThrow({ orderBy: { id: "asc" } });
-    // Pretend the log was pruned: the oldest change kept is well after the page's cursor.
-    await server.database.db.lessonEvent.create({ data: { id: oldest.id + 1_000, groupId, day: 1, intent: "post", commentId: "x", actorId: quin.userId } });
-    await server.database.db.lessonEvent.deleteMany({ where: { id: { lt: oldest.id + 1_000 } } });
-    const answer = await socket.emitWithAck("lesson:join", { groupId, day: 1, after: oldest.id });
-    expect(answer).toMatchObject({ data: { missed: { complete: false } } });
+    for (const body of ["One", "Two", "Three"]) await post(quin, body);
+    const logged = await server.database.db.lessonEvent.findMany({ orderBy: { id: "desc" }, take: 3 });
+    const [latest, , first] = logged as [(typeof logged)[number], unknown, (typeof logged)[number]];
+    // The page saw everything before the first of the three; then the log was pruned up to the last one.
+    await server.database.db.lessonEvent.deleteMany({ where: { id: { lt: latest.id } } });
+    const answer = await socket.emitWithAck("lesson:join", { groupId, day: 1, after: first.id - 1 });
+    expect(answer).toMatchObject({ data: { missed: { complete: false, changes: [{ seq: latest.id }] } } });
   });
 });
 
