@@ -201,12 +201,17 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
 
   // ---- what this process knows of each lesson's running session (positions are only shared then).
   const running = new Map<string, { value: RunningInfo | null; at: number }>();
+  /** Counts what this process learned of sessions: a database answer older than the latest news loses. */
+  let learned = 0;
   const runningIn = async (ref: LessonRef): Promise<RunningInfo | null> => {
     const room = rooms.lesson(ref.groupId, ref.day);
     const known = running.get(room);
     if (known && Date.now() - known.at < timings.sessionCacheMs) return known.value;
+    const asked = learned;
     const session = await runningSession(deps.db, ref.groupId);
     const value = session && session.day === ref.day ? { sessionId: session.id, facilitatorId: session.facilitatorId } : null;
+    // Something newer arrived while the database answered (another process ended the session): it wins.
+    if (learned !== asked && running.has(room)) return running.get(room)!.value;
     running.set(room, { value, at: Date.now() });
     return value;
   };
@@ -220,6 +225,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   };
   const learnRunning = (room: string, value: RunningInfo | null) => {
     const before = running.get(room)?.value ?? null;
+    learned += 1;
     running.set(room, { value, at: Date.now() });
     if (before && (!value || value.sessionId !== before.sessionId)) clearPositions(room);
   };
@@ -312,12 +318,14 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         // one last did (a person moving between processes, everyone reconnecting after a crash).
         lastSent.delete(allowed.room);
         schedulePresence(allowed.room);
+        const asked = learned;
         const [present, session, missed] = await Promise.all([
           presentIn(allowed.room),
           runningSessionView(deps.db, ref.groupId, ref.day),
           ref.after === undefined ? null : lessonEventsAfter(deps.db, { groupId: ref.groupId, day: ref.day, after: ref.after }),
         ]);
-        learnRunning(allowed.room, session ? { sessionId: session.id, facilitatorId: session.facilitator?.id ?? null } : null);
+        // Unless newer news of the session arrived meanwhile, the database's answer is what we know now.
+        if (learned === asked) learnRunning(allowed.room, session ? { sessionId: session.id, facilitatorId: session.facilitator?.id ?? null } : null);
         const votes = session ? await myVotes(deps.db, session.id, socket.data.userId) : [];
         return { data: { present, session, myVotes: votes, missed } };
       }),
