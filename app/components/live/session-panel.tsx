@@ -239,8 +239,8 @@ function QuestionQueue({ session, me, mayRun, attending, myVotes, seed }: { sess
             <span className="meta"> · {votes}</span>
           ) : (
             <SessionForm intent="vote" fields={{ sessionId: session.id, questionId: question.id }} className="inline-form">
-              <button type="submit" className="vote-button" aria-pressed={voted.has(question.id)}>
-                ▲ Upvote<span className="visually-hidden">: {question.body}</span> <span className="vote-count">({question.votes})</span>
+              <button type="submit" className="vote-button" aria-pressed={voted.has(question.id)} aria-label={`Upvote: ${question.body} (${votes})`}>
+                <span aria-hidden="true">▲</span> Upvote <span className="vote-count">({question.votes})</span>
               </button>
             </SessionForm>
           )}
