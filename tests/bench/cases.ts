@@ -169,7 +169,7 @@ export const cases: BenchCase<unknown>[] = [
   ...sequentialPair({
     name: "discussion page, 1,000 comments",
     mustContain: BENCH_DISCUSSION_MARKER,
-    target: async (ctx) => ({ path: `${ctx.seed.large.path}?comment=bench-thread-000300`, headers: { cookie: ctx.seed.cookie } }),
+    target: async (ctx) => ({ path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } }),
   }),
   // 200 members reading at once, each sending its tracker's batch of 10 passages as soon as the last one was answered.
   defineCase<null>({

@@ -46,6 +46,11 @@ export interface BenchGroup {
   groupId: string;
   /** The group's page for the long lesson, e.g. /groups/<id>/day/1. */
   path: string;
+  /**
+   * That page opened at the group's last thread (as a link to a comment opens it): the page sends
+   * only the open passage's threads, so this is the page with a discussion on it.
+   */
+  threadPath: string;
   threads: number;
   comments: number;
   reactions: number;
@@ -242,10 +247,18 @@ async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress">> {
     cookie: `${SESSION_COOKIE}=${token}`,
     viewerId: viewer.userId,
     lessonId: lesson.id,
-    large: { groupId: largeId, path: `/groups/${largeId}/day/1`, threads: threads.length, comments: largeComments, reactions: largeReactions },
+    large: {
+      groupId: largeId,
+      path: `/groups/${largeId}/day/1`,
+      threadPath: `/groups/${largeId}/day/1?comment=${threads.at(-1)!.id}`,
+      threads: threads.length,
+      comments: largeComments,
+      reactions: largeReactions,
+    },
     small: {
       groupId: smallId,
       path: `/groups/${smallId}/day/1`,
+      threadPath: `/groups/${smallId}/day/1?comment=${smallThreads.at(-1)!}`,
       threads: BENCH_DISCUSSION.smallThreads,
       comments: BENCH_DISCUSSION.smallThreads + BENCH_DISCUSSION.smallReplies,
       reactions: 1,

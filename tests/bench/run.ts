@@ -417,8 +417,8 @@ Under the table:
   for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
   the number of queries must not grow with the number of threads. The SQL statements those operations
   sent are given too; one operation with an \`include\` can take several.
-- **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page
-  (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
+- **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page,
+  opened at its last thread (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
   adapter: everything a request costs the database, from the session check to recording the visit.
 - **Re-anchoring**: the time \`reanchorAll\` takes to re-anchor 10,000 comments on a 300-passage reading
   after a revision that copy-edits 10% of the passages, moves 5% and deletes 2% (median of three runs,
@@ -536,8 +536,8 @@ async function main(): Promise<number> {
     }
     console.log("bench: counting the SQL statements per discussion page request in the server…");
     extras.http = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
-      small: await statementsPerRequest(server, ctx, { path: seed.small.path, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
-      large: await statementsPerRequest(server, ctx, { path: seed.large.path, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+      small: await statementsPerRequest(server, ctx, { path: seed.small.threadPath, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
+      large: await statementsPerRequest(server, ctx, { path: seed.large.threadPath, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
     }));
     if (extras.http) console.log(`bench:   ${perRequest(extras.http.small)} with ${seed.small.comments} comments, ${perRequest(extras.http.large)} with ${seed.large.comments}`);
   } finally {
