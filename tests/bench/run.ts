@@ -26,7 +26,7 @@ import { countDiscussionQueries, extraStatements, largestInList, type Discussion
 import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
 import { cases, checkPage, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
-import { COMMENTS, CONNECT_BATCH, SOCKET_CLIENTS, STORM_RATE, STORM_RECEIVERS, socketNotes } from "./socket-cases.ts";
+import { COMMENTS, CONNECT_BATCH, SOCKET_CLIENTS, STORM_RATE, STORM_RECEIVERS, WARMUP_COMMENTS, socketNotes } from "./socket-cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -465,7 +465,7 @@ after it. Every case runs first against the baseline, then against the app, with
 the same measurement code:
 
 - **socket comment fan-out**: one member posts ${COMMENTS} comments through the discussion form (HTTP POST, answered
-  302), one after another; each comment's \`discussion:changed\` must reach every client before the next is
+  302), after ${WARMUP_COMMENTS} unmeasured ones (the warm-up), one after another; each comment's \`discussion:changed\` must reach every client before the next is
   posted (15 s at most, then its missing deliveries are a problem). Latency: arrival at a client minus the
   moment the POST was sent, over every (client, comment) pair. Rate: deliveries per second; CPU ms/op is
   the server's CPU per delivery (the POST's own work included).
@@ -479,7 +479,8 @@ the same measurement code:
   that passage. Only a user's latest position in a window is sent (the earlier ones are replaced, by
   design), so this is the age of the positions that are delivered, not the wait of a single change,
   which can be up to a window. CPU ms/op is the server's CPU per \`positions:update\` delivered, which
-  includes receiving and acknowledging the ${STORM_RATE} × N updates a second.
+  includes receiving and acknowledging the ${STORM_RATE} × N updates a second. The window rule sets the rate, so
+  its ratio to the baseline stays near 1 unless a server falls behind: compare the delays and CPU ms/op.
 - **bare Socket.IO (baseline)**: \`tests/bench/socket-baseline-process.ts\`, the same Socket.IO version and
   message limit in a child process of its own on 127.0.0.1, with no cookie, origin check, validation,
   rate limit, database or presence: \`lesson:join\` joins the room, the same form POST emits the same

@@ -44,7 +44,8 @@ function clientCounts(raw: string | undefined): number[] {
 export const CONNECT_BATCH = 50;
 const CONNECT_TIMEOUT_MS = 30_000;
 export const COMMENTS = 25;
-const WARMUP_COMMENTS = 3;
+/** Posted before the measured ones when there is a warm-up (BENCH_WARMUP > 0). */
+export const WARMUP_COMMENTS = 3;
 /** A comment that has not reached every client by then is counted as missing where it did not. */
 const DELIVERY_TIMEOUT_MS = 15_000;
 /** After this many comments in a row time out, the case stops posting. */
