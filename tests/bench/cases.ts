@@ -1,15 +1,19 @@
 /**
  * The benchmark's cases, run in this order by tests/bench/run.ts into one table. A later issue adds
- * its case here: `{ name, baseline?, setup?, run }`. `baseline` names an earlier case measured in
- * the same run (the static file for HTTP pages; a bare Socket.IO broadcast for socket cases), and
- * the table shows this case's rate as a ratio of it.
+ * its case here: `{ name, baseline?, runsOn?, setup?, run, teardown? }`. `baseline` names an earlier
+ * case measured in the same run (the static file for HTTP pages; a bare Socket.IO server for socket
+ * cases, tests/bench/socket-cases.ts), and the table shows this case's rate as a ratio of it.
  */
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
 import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, type BenchSeed } from "./content.ts";
+import { socketCases } from "./socket-cases.ts";
 
 export interface BenchContext {
-  /** The server's base URL, e.g. http://127.0.0.1:43121. */
+  /**
+   * The base URL of the server the case runs on (`runsOn`), e.g. http://127.0.0.1:43121: the app's,
+   * or the bare Socket.IO server's.
+   */
   baseUrl: string;
   /** Seconds of measured load per case (BENCH_DURATION, default 5). */
   durationSeconds: number;
@@ -25,6 +29,8 @@ export interface BenchContext {
   seed: BenchSeed;
   /** A progress line on the console. */
   log(message: string): void;
+  /** A line to print under the table (and in docs/performance.md), after the runner's own. */
+  note(line: string): void;
 }
 
 export interface CaseResult {
@@ -32,7 +38,7 @@ export interface CaseResult {
   unit: "req/s" | "msg/s";
   rate: number;
   p50Ms: number;
-  /** Only for cases timed request by request (autocannon reports no p95). */
+  /** Only for cases that keep every latency (autocannon reports no p95). */
   p95Ms?: number;
   p99Ms: number;
   /** Requests sent or messages delivered over the measured window. */
@@ -45,10 +51,17 @@ export interface BenchCase<State = unknown> {
   name: string;
   /** The name of an earlier case to compare throughput with. */
   baseline?: string;
-  /** Unmeasured preparation: create users, fetch pages, write static files. */
+  /**
+   * The process the case loads and measures: the app's server (default), or the bare Socket.IO
+   * server of the socket baselines (tests/bench/socket-baseline-process.ts, started on first use).
+   */
+  runsOn?: "app" | "socket-baseline";
+  /** Unmeasured preparation: create users, fetch pages, write static files, connect clients. */
   setup?(ctx: BenchContext): Promise<State>;
   /** The measured load; the server's CPU and memory are recorded around this call only. */
   run(ctx: BenchContext, state: State): Promise<CaseResult>;
+  /** Unmeasured clean-up after `run` (also when it failed): disconnect clients. */
+  teardown?(ctx: BenchContext, state: State): Promise<void>;
 }
 
 /** Keeps each case's own state type while letting the registry hold them all. */
@@ -169,7 +182,7 @@ export const cases: BenchCase<unknown>[] = [
   ...sequentialPair({
     name: "discussion page, 1,000 comments",
     mustContain: BENCH_DISCUSSION_MARKER,
-    target: async (ctx) => ({ path: `${ctx.seed.large.path}?comment=bench-thread-000300`, headers: { cookie: ctx.seed.cookie } }),
+    target: async (ctx) => ({ path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } }),
   }),
   // 200 members reading at once, each sending its tracker's batch of 10 passages as soon as the last one was answered.
   defineCase<null>({
@@ -189,6 +202,9 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_DASHBOARD_MARKER,
     target: async (ctx) => ({ path: ctx.seed.progress.dashboardPath, headers: { cookie: ctx.seed.progress.moderatorCookie } }),
   }),
+  // A live session: N members in one lesson room (BENCH_SOCKET_CLIENTS, default 100, 500, 1,000),
+  // a comment reaching them all and a scroll storm, each beside a bare Socket.IO server.
+  ...socketCases(),
 ];
 
 const BATCH_SIZE = 10;

@@ -6,7 +6,10 @@
  * - a reading group on it with 1,000 comments in 300 threads (one per passage, a third on a quote,
  *   700 replies spread unevenly over them, some nested, answers marked on questions, reactions), and
  *   a second group with 10 comments on the same lesson, both with the same member signed in through
- *   a session made here (the cookie is handed to the cases).
+ *   a session made here (the cookie is handed to the cases);
+ * - a 60-day course read by a group of 200 members (the progress cases);
+ * - a reading group of up to 1,000 members on the long lesson, in a running live session, each
+ *   member signed in through a session made here (the socket cases).
  */
 import { parseImportBuffers } from "~/content/import-set.ts";
 import { makeQuoteSelector } from "~/content/anchoring.ts";
@@ -46,6 +49,11 @@ export interface BenchGroup {
   groupId: string;
   /** The group's page for the long lesson, e.g. /groups/<id>/day/1. */
   path: string;
+  /**
+   * That page opened at the group's last thread (as a link to a comment opens it): the page sends
+   * only the open passage's threads, so this is the page with a discussion on it.
+   */
+  threadPath: string;
   threads: number;
   comments: number;
   reactions: number;
@@ -62,6 +70,8 @@ export interface BenchSeed {
   small: BenchGroup;
   /** A 60-day course read by a group of 200 members (the progress cases). */
   progress: ProgressSeed;
+  /** A group of many members in a live session of the long lesson (the socket cases). */
+  live: LiveSeed;
 }
 
 /** Words in the large group's last thread, which the discussion page must show. */
@@ -73,7 +83,7 @@ export function openBenchDatabase(databaseUrl: string) {
   return openDatabase({ provider: "sqlite", url: databaseUrl, file: databaseUrl.slice("file:".length) });
 }
 
-export async function seedBenchContent(databaseUrl: string): Promise<BenchSeed> {
+export async function seedBenchContent(databaseUrl: string, options: { liveMembers: number }): Promise<BenchSeed> {
   const database = await openBenchDatabase(databaseUrl);
   try {
     const set = parseImportBuffers([{ name: "long-lesson.md", data: new TextEncoder().encode(longLessonMarkdown()) }]);
@@ -81,7 +91,8 @@ export async function seedBenchContent(databaseUrl: string): Promise<BenchSeed> 
     const passages = result.readings[0]?.passages ?? 0;
     if (passages !== 300) throw new Error(`the long lesson has ${passages} passages, not 300`);
     const discussions = await seedDiscussions(database.db);
-    return { ...discussions, progress: await seedProgress(database.db) };
+    const progress = await seedProgress(database.db);
+    return { ...discussions, progress, live: await seedLive(database.db, options.liveMembers) };
   } finally {
     await database.close();
   }
@@ -117,7 +128,7 @@ interface Member extends Viewer {
   displayName: string;
 }
 
-async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress">> {
+async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress" | "live">> {
   const lesson = await db.lesson.findFirst({
     where: { day: 1, course: { slug: "bench-long-lesson" } },
     select: {
@@ -242,10 +253,18 @@ async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress">> {
     cookie: `${SESSION_COOKIE}=${token}`,
     viewerId: viewer.userId,
     lessonId: lesson.id,
-    large: { groupId: largeId, path: `/groups/${largeId}/day/1`, threads: threads.length, comments: largeComments, reactions: largeReactions },
+    large: {
+      groupId: largeId,
+      path: `/groups/${largeId}/day/1`,
+      threadPath: `/groups/${largeId}/day/1?comment=${threads.at(-1)!.id}`,
+      threads: threads.length,
+      comments: largeComments,
+      reactions: largeReactions,
+    },
     small: {
       groupId: smallId,
       path: `/groups/${smallId}/day/1`,
+      threadPath: `/groups/${smallId}/day/1?comment=${smallThreads.at(-1)!}`,
       threads: BENCH_DISCUSSION.smallThreads,
       comments: BENCH_DISCUSSION.smallThreads + BENCH_DISCUSSION.smallReplies,
       reactions: 1,
@@ -351,4 +370,63 @@ async function seedProgress(db: Db): Promise<ProgressSeed> {
     courseSlug: course.slug,
     lessons,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live: one big group in a live session of the long lesson, for the socket cases
+
+export const BENCH_LIVE_GROUP = "Benchmark live room";
+
+export interface LiveSeed {
+  groupId: string;
+  day: number;
+  /** The long lesson's one reading and its 300 passage keys (comments and shared positions). */
+  readingId: string;
+  passageKeys: string[];
+  /** Every member: the owner first (who facilitates the session), each with a Cookie header of its own. */
+  members: { userId: string; cookie: string }[];
+}
+
+/**
+ * Written straight into the tables like the progress group: `members` users (ids as long as the
+ * app's cuids, so the payloads weigh what they would), a self-paced group of them on the long
+ * lesson, a live session of day 1 started by the owner, and one session cookie per member.
+ */
+async function seedLive(db: Db, memberCount: number): Promise<LiveSeed> {
+  const lesson = await db.lesson.findFirst({
+    where: { day: 1, course: { slug: "bench-long-lesson" } },
+    select: { id: true, courseId: true, readings: { select: { id: true, currentRevision: { select: { passages: { orderBy: { position: "asc" }, select: { key: true } } } } } } },
+  });
+  const reading = lesson?.readings[0];
+  const passageKeys = reading?.currentRevision?.passages.map((passage) => passage.key) ?? [];
+  if (!lesson || !reading || passageKeys.length !== 300) throw new Error("the long lesson is missing from the benchmark database");
+  const count = Math.max(1, memberCount);
+  // 25 characters, like a cuid.
+  const userIds = Array.from({ length: count }, (_, index) => `bench-live-user-${index.toString().padStart(9, "0")}`);
+  for (let index = 0; index < count; index += 500) {
+    await db.user.createMany({
+      data: userIds.slice(index, index + 500).map((id, offset) => ({
+        id,
+        email: `${id}@example.org`,
+        displayName: `${FIRST_NAMES[(index + offset) % FIRST_NAMES.length]} Live ${index + offset}`,
+        passwordHash: "no password: signed in through seeded sessions",
+      })),
+    });
+  }
+  const group = await createGroup(db, userIds[0]!, lesson.courseId, {
+    name: BENCH_LIVE_GROUP,
+    description: "",
+    paceMode: "self",
+    startDate: null,
+    daysPerWeek: null,
+    timeZone: "UTC",
+    lockAhead: false,
+  });
+  for (let index = 1; index < count; index += 500) {
+    await db.membership.createMany({ data: userIds.slice(index, index + 500).map((userId) => ({ groupId: group.id, userId, role: "member" })) });
+  }
+  await db.liveSession.create({ data: { groupId: group.id, lessonId: lesson.id, day: 1, title: "Benchmark live session", facilitatorId: userIds[0]!, startedAt: new Date() } });
+  const members: LiveSeed["members"] = [];
+  for (const userId of userIds) members.push({ userId, cookie: `${SESSION_COOKIE}=${(await createSession(db, userId)).token}` });
+  return { groupId: group.id, day: 1, readingId: reading.id, passageKeys, members };
 }

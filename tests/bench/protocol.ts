@@ -1,6 +1,7 @@
 /**
  * Messages between the benchmark runner (parent) and the server process (child), over the IPC
- * channel `child_process.fork` opens. Every request carries an id; the answer repeats it.
+ * channel `child_process.fork` opens. Every request carries an id; the answer repeats it. The bare
+ * Socket.IO server of the socket baselines speaks the same protocol (it has no SQL to count).
  */
 
 /** The server's own resource use over one measuring window (from `stats-reset` to `stats`). */
@@ -26,6 +27,8 @@ export type ParentMessage =
 
 export type ChildMessage =
   | { type: "ready"; url: string; staticDir: string; staticPrefix: string; databaseFile: string }
+  /** The bare Socket.IO server of the socket baselines (socket-baseline-process.ts) is listening. */
+  | { type: "socket-baseline-ready"; url: string }
   | { type: "failed"; message: string }
   | { id: number; type: "ok" }
   | { id: number; type: "stats"; stats: ServerStats }

@@ -4,10 +4,14 @@
  * tests/bench/cases.ts, prints one table and writes it to docs/performance.md, with three more
  * figures under it: queries per discussion page with 10 and with 1,000 comments (counted in this
  * process, tests/bench/query-count.ts), SQL statements per discussion page request as the server
- * counted them, and the time to re-anchor 10,000 comments after a revision (tests/bench/reanchor.ts).
+ * counted them, the time to re-anchor 10,000 comments after a revision (tests/bench/reanchor.ts),
+ * and what the socket cases note (tests/bench/socket-cases.ts). The socket cases' baselines run on
+ * a bare Socket.IO server in a second child process (tests/bench/socket-baseline-process.ts),
+ * started when the first of them runs.
  *
  * Environment: BENCH_DURATION (seconds of measured load per case, default 5), BENCH_WARMUP
- * (seconds of unmeasured warm-up, default 1), BENCH_CONNECTIONS (default 10), BENCH_CASES (a
+ * (seconds of unmeasured warm-up, default 1), BENCH_CONNECTIONS (default 10), BENCH_SOCKET_CLIENTS
+ * (clients in the lesson room for the socket cases, default "100,500,1000"), BENCH_CASES (a
  * comma-separated list of name fragments to run only some cases; their baselines run too, and
  * docs/performance.md is then left alone).
  */
@@ -17,11 +21,12 @@ import os from "node:os";
 import path from "node:path";
 import { ensureProductionBuild } from "../support/build.ts";
 import { migrateAndSeed } from "../support/database.ts";
-import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_MARKER, seedBenchContent, type BenchSeed } from "./content.ts";
+import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedBenchContent, type BenchSeed } from "./content.ts";
 import { countDiscussionQueries, extraStatements, largestInList, type DiscussionQueries } from "./query-count.ts";
 import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
 import { cases, checkPage, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
+import { COMMENTS, CONNECT_BATCH, SOCKET_CLIENTS, STORM_RATE, STORM_RECEIVERS, WARMUP_COMMENTS, socketNotes } from "./socket-cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -43,9 +48,12 @@ function numberFromEnv(name: string, fallback: number, { min, max }: { min: numb
 // The server process
 
 type Reply = Extract<ChildMessage, { id: number }>;
-type Ready = Extract<ChildMessage, { type: "ready" }>;
+type AppReady = Extract<ChildMessage, { type: "ready" }>;
+type SocketBaselineReady = Extract<ChildMessage, { type: "socket-baseline-ready" }>;
+type Ready = AppReady | SocketBaselineReady;
 
-class BenchServer {
+/** A server in a child process (the app's, or the bare Socket.IO baseline) that answers protocol.ts. */
+class BenchServer<R extends Ready = Ready> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   private exited = false;
@@ -53,7 +61,7 @@ class BenchServer {
 
   private constructor(
     private readonly child: ChildProcess,
-    readonly ready: Ready,
+    readonly ready: R,
   ) {
     child.on("message", (message: ChildMessage) => {
       if (!("id" in message)) return;
@@ -72,9 +80,22 @@ class BenchServer {
     );
   }
 
-  /** Starts the server process over a migrated and seeded SQLite file, which it deletes when stopped. */
-  static start(databaseFile: string): Promise<BenchServer> {
-    const child = fork(path.join(import.meta.dirname, "server-process.ts"), [databaseFile], {
+  /** Starts the app's server process over a migrated and seeded SQLite file, which it deletes when stopped. */
+  static startApp(databaseFile: string): Promise<BenchServer<AppReady>> {
+    return BenchServer.start("server-process.ts", [databaseFile], (message): message is AppReady => message.type === "ready");
+  }
+
+  /** Starts the bare Socket.IO server of the socket baselines. */
+  static startSocketBaseline(): Promise<BenchServer<SocketBaselineReady>> {
+    return BenchServer.start("socket-baseline-process.ts", [], (message): message is SocketBaselineReady => message.type === "socket-baseline-ready");
+  }
+
+  get url(): string {
+    return this.ready.url;
+  }
+
+  private static start<R extends Ready>(script: string, args: string[], isReady: (message: ChildMessage) => message is R): Promise<BenchServer<R>> {
+    const child = fork(path.join(import.meta.dirname, script), args, {
       cwd: rootDir,
       execArgv: ["--import", "tsx"],
       // React and friends pick their production builds from NODE_ENV.
@@ -84,20 +105,20 @@ class BenchServer {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error(`the server process did not start within ${STARTUP_TIMEOUT_MS / 1000} s`));
+        reject(new Error(`${script} did not start within ${STARTUP_TIMEOUT_MS / 1000} s`));
       }, STARTUP_TIMEOUT_MS);
       const onMessage = (message: ChildMessage) => {
-        if (message.type === "ready") {
+        if (isReady(message)) {
           cleanup();
           resolve(new BenchServer(child, message));
         } else if (message.type === "failed") {
           cleanup();
-          reject(new Error(`the server process failed to start: ${message.message}`));
+          reject(new Error(`${script} failed to start: ${message.message}`));
         }
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         cleanup();
-        reject(new Error(`the server process exited before it was ready (${signal ?? `code ${code}`})`));
+        reject(new Error(`${script} exited before it was ready (${signal ?? `code ${code}`})`));
       };
       const cleanup = () => {
         clearTimeout(timer);
@@ -190,19 +211,32 @@ function checkRegistry(all: BenchCase[]) {
   }
 }
 
+/** Runs one case against `server` (the process it loads, whose CPU and memory are recorded). */
 async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchCase): Promise<Row> {
   const row: Row = { name: benchCase.name, baseline: benchCase.baseline };
+  const caseCtx: BenchContext = { ...ctx, baseUrl: server.url };
+  let prepared = false;
+  let state: unknown;
   try {
-    const state = await benchCase.setup?.(ctx);
+    state = await benchCase.setup?.(caseCtx);
+    prepared = true;
     await server.resetStats();
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
-    row.result = await benchCase.run(ctx, state);
+    row.result = await benchCase.run(caseCtx, state);
     const loaderCpu = process.cpuUsage(cpuBefore);
     row.loaderCpuPercent = ((loaderCpu.user + loaderCpu.system) / 1000 / (performance.now() - startedAt)) * 100;
     row.stats = await server.stats();
   } catch (error) {
     row.failure = error instanceof Error ? error.message : String(error);
+  } finally {
+    if (prepared && benchCase.teardown) {
+      try {
+        await benchCase.teardown(caseCtx, state);
+      } catch (error) {
+        row.failure ??= `cleaning up: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
   }
   return row;
 }
@@ -215,6 +249,8 @@ interface Extras {
   /** SQL statements per request of each discussion page, as the server counted them. */
   http?: { small: number; large: number };
   reanchor?: ReanchorBenchResult;
+  /** Lines the cases asked for (BenchContext.note), and the socket cases' connect times. */
+  notes: string[];
   failures: string[];
 }
 
@@ -278,6 +314,7 @@ function extraLines(extras: Extras, seed: BenchSeed): string[] {
     const statuses = ["exact", "moved", "fuzzy", "orphan"].map((status) => `${status} ${count(counts[status] ?? 0)}`).join(", ");
     lines.push(`Re-anchoring 10,000 comments after a revision: median ${medianMs.toFixed(1)} ms (${statuses}; ${count(counts.changed ?? 0)} changed).`);
   }
+  lines.push(...extras.notes);
   return lines;
 }
 
@@ -377,24 +414,27 @@ The latest figures from \`npm run bench\`, which rewrites this file on every ful
 \`npm run bench\` builds the app if needed, then starts the real production server (Express + Remix +
 Socket.IO, \`server.ts\`) in a child process on a throw-away SQLite database holding the demo course, and
 drives it from a second process on 127.0.0.1: [autocannon](https://github.com/mcollina/autocannon) for
-HTTP pages (and real \`socket.io-client\`s for socket cases, as they are added). The cases run one after
-another against the same server process; each gets ${settings.warmupSeconds} s of unmeasured warm-up, then
-${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases).
+HTTP pages, real \`socket.io-client\`s for the socket cases. The cases run one after another against the
+same server process (the socket cases' baselines against a bare Socket.IO server in a third process); each
+gets ${settings.warmupSeconds} s of unmeasured warm-up, then ${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases;
+the socket cases' comment fan-out posts a fixed number of comments instead).
 
 - **rate**: requests (or messages) completed per second over the measured window.
 - **p50 / p95 / p99 ms**: median, 95th- and 99th-percentile latency as the load generator saw it (p95
-  only for the cases timed one request at a time).
+  only for the cases that keep every latency: those timed one request at a time, and the socket cases).
 - **server CPU %**: the server process's own CPU time (user + system) over the window, as a percentage of
   one core; above 100 means it also used other threads (libuv pool, garbage collector).
 - **CPU ms/op**: server CPU time per request (or message) completed. On a shared machine this moves less
   than the rate does, because it does not count the time the server waited for a core.
 - **peak RSS MB**: the server process's highest resident memory, sampled every 100 ms during the window.
   RSS seldom shrinks, so a case's figure includes what earlier cases left behind.
-- **vs baseline**: this case's rate as a ratio of a baseline measured in the same run on the same server:
-  for HTTP pages, the home page's exact HTML served as a static file (\`/__bench/static/\`, mounted by the
-  benchmark before Remix), i.e. what a page would cost if rendering and the database were free.
-- **problems**: non-2xx answers, connection errors or timeouts under load. A case marked (!) had some; its
-  figures are not to be trusted.
+- **vs baseline**: this case's rate as a ratio of a baseline measured in the same run: for HTTP pages, the
+  home page's exact HTML served as a static file by the same server (\`/__bench/static/\`, mounted by the
+  benchmark before Remix), i.e. what a page would cost if rendering and the database were free; for the
+  socket cases, a bare Socket.IO server doing the same broadcasting (see below).
+- **problems**: non-2xx answers, connection errors or timeouts under load; for socket cases, clients that
+  could not join, lost connections, refused position updates, and messages that did not arrive. A case
+  marked (!) had some; its figures are not to be trusted.
 
 The load generator runs on the same machine as the server and competes with it for CPU, so the absolute
 figures understate a dedicated server; the ratios to the baseline are the figures to compare across runs.
@@ -408,7 +448,49 @@ pages, seeded through the app's model functions before the server starts (\`test
 - **discussion page, 1,000 comments**: that lesson as a reading group's day page
   (\`/groups/:groupId/day/1\`) for a member, with 1,000 comments in 300 threads: one thread per passage
   (a third on a quote, one in seven a question), 700 replies spread unevenly over them (a quarter
-  nested), answers marked on half the questions that have replies, and about 500 reactions.
+  nested), answers marked on half the questions that have replies, and about 500 reactions; opened at
+  its last thread, as a link to a comment opens it (the page sends only the open passage's threads).
+- **progress dashboard**: the moderators' dashboard of a group of ${BENCH_PROGRESS.members} members following a ${BENCH_PROGRESS.days}-day course
+  on a schedule (written straight into the tables), at day ${BENCH_PROGRESS.paceDay}.
+
+**progress batches** has all ${BENCH_PROGRESS.members} members of that group post their read tracker's batches of 10 passages
+(\`POST /api/progress\`) at once, each member its next batch as soon as the last was answered.
+
+The socket cases (\`tests/bench/socket-cases.ts\`) put N clients (${SOCKET_CLIENTS.map(count).join(", ")}) in one lesson room
+during a live session. Each client is a different member of one group, seeded before the server starts
+with a session cookie of its own and a running live session of the 300-passage lesson; it connects as the
+app's page does (WebSocket only, the cookie and the page's Origin) and sends \`lesson:join\`. Clients connect
+${CONNECT_BATCH} at a time (each batch once the previous one has joined) before the measured window and all disconnect
+after it. Every case runs first against the baseline, then against the app, with the same clients and
+the same measurement code:
+
+- **socket comment fan-out**: one member posts ${COMMENTS} comments through the discussion form (HTTP POST, answered
+  302), after ${WARMUP_COMMENTS} unmeasured ones (the warm-up), one after another; each comment's \`discussion:changed\` must reach every client before the next is
+  posted (15 s at most, then its missing deliveries are a problem). Latency: arrival at a client minus the
+  moment the POST was sent, over every (client, comment) pair. Rate: deliveries per second; CPU ms/op is
+  the server's CPU per delivery (the POST's own work included).
+- **socket scroll storm**: every client shares a new reading position ${STORM_RATE} times a second, evenly spaced (the
+  most the per-socket rate limit allows; the app's page sends at most one a second). The server batches
+  them per room, one \`positions:update\` per window of max(250 ms, sockets in the room in ms), at most 1 s.
+  Rate: \`positions:update\` messages all clients received per second, counted in whole batches (from the
+  last batch client 0 got before the measured time to the last one within it, every client's copy of
+  those batches). Latency: the delivery delay of a position, measured at ${STORM_RECEIVERS} receivers spread over the room:
+  for each position {user, passage} in a batch they receive, the arrival minus the moment that user sent
+  that passage. Only a user's latest position in a window is sent (the earlier ones are replaced, by
+  design), so this is the age of the positions that are delivered, not the wait of a single change,
+  which can be up to a window. CPU ms/op is the server's CPU per \`positions:update\` delivered, which
+  includes receiving and acknowledging the ${STORM_RATE} × N updates a second. The window rule sets the rate, so
+  its ratio to the baseline stays near 1 unless a server falls behind: compare the delays and CPU ms/op.
+- **bare Socket.IO (baseline)**: \`tests/bench/socket-baseline-process.ts\`, the same Socket.IO version and
+  message limit in a child process of its own on 127.0.0.1, with no cookie, origin check, validation,
+  rate limit, database or presence: \`lesson:join\` joins the room, the same form POST emits the same
+  \`discussion:changed\` payload to it, and \`position:update\` goes through the app's own \`RoomBatcher\`
+  with the same window rule (the user id comes from the handshake). Its CPU and RSS are its own process's.
+
+To keep the load generator (one Node.js process on the same cores) from being the bottleneck, only the
+sampled receivers decode \`positions:update\` and \`presence:update\`: the others count them, and their
+bytes, in a wrapper around socket.io-client's decoder, without parsing the JSON. The load generator's own
+CPU during each storm is given under the table.
 
 Under the table:
 
@@ -417,16 +499,23 @@ Under the table:
   for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
   the number of queries must not grow with the number of threads. The SQL statements those operations
   sent are given too; one operation with an \`include\` can take several.
-- **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page
-  (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
+- **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page,
+  opened at its last thread (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
   adapter: everything a request costs the database, from the session check to recording the visit.
 - **Re-anchoring**: the time \`reanchorAll\` takes to re-anchor 10,000 comments on a 300-passage reading
   after a revision that copy-edits 10% of the passages, moves 5% and deletes 2% (median of three runs,
   in-process, \`tests/bench/reanchor.ts\`), with how many anchors ended exact, moved, fuzzy or orphaned.
+- **Scroll storm**: for each storm, the position updates the clients actually sent per second, the time
+  between batches at client 0 and the positions in each, how many delivery delays were sampled, any
+  \`presence:update\` received meanwhile, and the load generator's CPU.
+- **Connecting N clients**: the time to connect and join all N clients, to the app and to the bare server,
+  once per case; and the \`presence:update\` messages (and their bytes) the clients received from the app
+  while joining: the app sends everyone the whole room's presence after joins.
 
-Run it with \`npm run bench\`. \`BENCH_DURATION\` (seconds, default 5), \`BENCH_WARMUP\` (default 1),
-\`BENCH_CONNECTIONS\` (default 10) and \`BENCH_CASES\` (comma-separated name fragments; a partial run leaves
-this file alone) adjust it. New cases go in \`tests/bench/cases.ts\`.
+Run it with \`npm run bench\`. \`BENCH_DURATION\` (seconds, default 5; the storms' measured time too),
+\`BENCH_WARMUP\` (default 1; a storm warms up for at least two batch windows), \`BENCH_CONNECTIONS\` (default
+10), \`BENCH_SOCKET_CLIENTS\` (clients per room, default "100,500,1000") and \`BENCH_CASES\` (comma-separated
+name fragments, e.g. "socket"; a partial run leaves this file alone) adjust it. New cases go in \`tests/bench/cases.ts\`.
 
 ## Machine
 
@@ -459,17 +548,19 @@ async function main(): Promise<number> {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databaseFile}${suffix}`, { force: true });
   };
   const databaseUrl = `file:${databaseFile}`;
-  const extras: Extras = { failures: [] };
-  let server: BenchServer;
+  const extras: Extras = { notes: [], failures: [] };
+  let server: BenchServer<AppReady>;
   let seed: BenchSeed;
   try {
     await migrateAndSeed(databaseUrl);
     console.log("bench: seeding a 300-passage lesson and a group discussing it with 1,000 comments…");
     const seeding = performance.now();
-    seed = await seedBenchContent(databaseUrl);
+    // The socket cases' members are only needed when one of them runs.
+    const liveMembers = selected.some((c) => c.runsOn === "socket-baseline") ? Math.max(...SOCKET_CLIENTS) : 1;
+    seed = await seedBenchContent(databaseUrl, { liveMembers });
     console.log(
       `bench:   ${seed.large.comments} comments in ${seed.large.threads} threads with ${seed.large.reactions} reactions, ` +
-        `and ${seed.small.comments} in another group, in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+        `and ${seed.small.comments} in another group; ${count(seed.live.members.length)} members in a live session; in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
     console.log("bench: counting the discussion page's queries…");
     extras.queries = await attempt(extras, "counting the discussion page's queries", () => countDiscussionQueries(databaseUrl, seed));
@@ -479,13 +570,14 @@ async function main(): Promise<number> {
       for (const sql of extraStatements(small, large)) console.log(`bench:   only with ${large.comments}: ${clip(sql, 160)}`);
     }
     console.log("bench: starting the server process…");
-    server = await BenchServer.start(databaseFile);
+    server = await BenchServer.startApp(databaseFile);
   } catch (error) {
     removeDatabase();
     throw error;
   }
+  let socketBaseline: Promise<BenchServer<SocketBaselineReady>> | undefined;
   const cleanUp = async () => {
-    await server.stop();
+    await Promise.all([server.stop(), socketBaseline?.then((baseline) => baseline.stop(), () => undefined)]);
     removeDatabase();
     rmSync(server.ready.staticDir, { recursive: true, force: true });
   };
@@ -517,10 +609,24 @@ async function main(): Promise<number> {
       },
       seed,
       log: (message) => console.log(`bench:   ${message}`),
+      note(line) {
+        extras.notes.push(line);
+        console.log(`bench:   ${line}`);
+      },
     };
     for (const [index, benchCase] of selected.entries()) {
       console.log(`bench: [${index + 1}/${selected.length}] ${benchCase.name}…`);
-      const row = await runCase(server, ctx, benchCase);
+      let row: Row;
+      if (benchCase.runsOn === "socket-baseline") {
+        socketBaseline ??= BenchServer.startSocketBaseline();
+        const baseline = await socketBaseline.then(
+          (started) => started,
+          (error: unknown) => error as Error,
+        );
+        row = baseline instanceof BenchServer ? await runCase(baseline, ctx, benchCase) : { name: benchCase.name, baseline: benchCase.baseline, failure: baseline.message };
+      } else {
+        row = await runCase(server, ctx, benchCase);
+      }
       rows.push(row);
       if (row.result && row.stats) {
         const problems = row.result.problems.length ? `  PROBLEMS: ${row.result.problems.join("; ")}` : "";
@@ -536,10 +642,11 @@ async function main(): Promise<number> {
     }
     console.log("bench: counting the SQL statements per discussion page request in the server…");
     extras.http = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
-      small: await statementsPerRequest(server, ctx, { path: seed.small.path, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
-      large: await statementsPerRequest(server, ctx, { path: seed.large.path, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+      small: await statementsPerRequest(server, ctx, { path: seed.small.threadPath, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
+      large: await statementsPerRequest(server, ctx, { path: seed.large.threadPath, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
     }));
     if (extras.http) console.log(`bench:   ${perRequest(extras.http.small)} with ${seed.small.comments} comments, ${perRequest(extras.http.large)} with ${seed.large.comments}`);
+    extras.notes.push(...socketNotes());
   } finally {
     console.log("bench: stopping the server process…");
     await cleanUp();

@@ -19,61 +19,13 @@ import { createAppServer, type AppServer } from "../../server.ts";
 import { testEnv } from "../support/database.ts";
 import { tmpDir } from "../support/paths.ts";
 import { installSqlStatementCounter } from "./sql-counter.ts";
-import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
+import type { ChildMessage, ParentMessage } from "./protocol.ts";
+import { ResourceWindow } from "./resource-window.ts";
 
 const STATIC_PREFIX = "/__bench/static";
-const SAMPLE_EVERY_MS = 100;
-const MB = 1024 * 1024;
 
 function send(message: ChildMessage) {
   process.send?.(message);
-}
-
-/** CPU time and peak memory over a window that `reset()` starts. */
-class ResourceWindow {
-  private startedAt = performance.now();
-  private cpuAtStart = process.cpuUsage();
-  private peakRss = 0;
-  private peakHeap = 0;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor() {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
-    this.timer.unref();
-  }
-
-  private sample() {
-    const memory = process.memoryUsage();
-    this.peakRss = Math.max(this.peakRss, memory.rss);
-    this.peakHeap = Math.max(this.peakHeap, memory.heapUsed);
-  }
-
-  reset() {
-    this.peakRss = 0;
-    this.peakHeap = 0;
-    this.sample();
-    this.startedAt = performance.now();
-    this.cpuAtStart = process.cpuUsage();
-  }
-
-  read(): ServerStats {
-    const cpu = process.cpuUsage(this.cpuAtStart);
-    const wallMs = performance.now() - this.startedAt;
-    this.sample();
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    return {
-      wallMs,
-      cpuMs,
-      cpuPercent: wallMs > 0 ? (cpuMs / wallMs) * 100 : 0,
-      peakRssMb: this.peakRss / MB,
-      peakHeapMb: this.peakHeap / MB,
-    };
-  }
-
-  stop() {
-    clearInterval(this.timer);
-  }
 }
 
 async function main() {
