@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { LiveSessionView } from "~/models/live-session.server.ts";
+import type { PresenceDelta } from "./presence.ts";
 
 export type { LiveSessionView };
 
@@ -114,8 +115,11 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   /** The session behind this connection ended (logout, password change): the page should reload. */
   "session:ended": (payload: { reason: "logout" | "logout-everywhere" | "password-changed" }) => void;
-  /** Everyone in this group's lesson now, each person once. */
-  "presence:update": (payload: LessonRef & { present: PresencePerson[] }) => void;
+  /**
+   * Who arrived, changed (idle, active) or left this group's lesson, each person once; the full list
+   * comes with `lesson:join`'s answer (apply with applyPresenceDelta).
+   */
+  "presence:delta": (payload: LessonRef & PresenceDelta) => void;
   /** Something in the lesson's discussion changed: catch up from the server (the page's loader). */
   "discussion:changed": (payload: LessonRef & DiscussionChange) => void;
   "typing:update": (payload: LessonRef & { userId: string; displayName: string; target: string; typing: boolean }) => void;

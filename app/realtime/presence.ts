@@ -29,12 +29,42 @@ export function summarizePresence(sockets: readonly PresenceSocket[], now = Date
       person.positionAt = socket.position.at;
     }
   }
-  return [...people.values()]
-    .map(({ positionAt: _at, ...person }) => person)
-    .sort((a, b) => Number(b.state === "active") - Number(a.state === "active") || a.displayName.localeCompare(b.displayName));
+  return sortPresence([...people.values()].map(({ positionAt: _at, ...person }) => person));
 }
 
-/** What makes presence worth sending again: who is here and who is idle (positions travel apart). */
-export function presenceKey(people: readonly PresencePerson[]): string {
-  return people.map((person) => `${person.userId}:${person.state}`).join(",");
+/** Active people first, then by name: the order every list of who is here uses. */
+export function sortPresence(people: PresencePerson[]): PresencePerson[] {
+  return people.sort((a, b) => Number(b.state === "active") - Number(a.state === "active") || a.displayName.localeCompare(b.displayName));
+}
+
+export interface PresenceDelta {
+  /** People who arrived or changed (state or name), as they are now (with their shared position, if any). */
+  upsert: PresencePerson[];
+  /** People who are no longer here. */
+  gone: string[];
+}
+
+/**
+ * What changed between what a process last sent for a room and who is there now. `touched` people
+ * (who joined or left through this process since) are always included: another process may have told
+ * the room something else about them in between. Null when nothing needs saying.
+ */
+export function presenceDelta(previous: ReadonlyMap<string, PresencePerson>, now: readonly PresencePerson[], touched: ReadonlySet<string> = new Set()): PresenceDelta | null {
+  const here = new Set(now.map((person) => person.userId));
+  const upsert = now.filter((person) => {
+    const before = previous.get(person.userId);
+    // Positions are left out: they travel in their own batches (positions:update), and comparing them
+    // here would resend everyone who scrolled at every idle sweep.
+    return touched.has(person.userId) || !before || before.state !== person.state || before.displayName !== person.displayName;
+  });
+  const gone = [...new Set([...previous.keys(), ...touched])].filter((userId) => !here.has(userId));
+  return upsert.length > 0 || gone.length > 0 ? { upsert, gone } : null;
+}
+
+/** A client's list after a delta (in the same order as a full list). */
+export function applyPresenceDelta(current: readonly PresencePerson[], delta: PresenceDelta): PresencePerson[] {
+  const byId = new Map(current.map((person) => [person.userId, person]));
+  for (const userId of delta.gone) byId.delete(userId);
+  for (const person of delta.upsert) byId.set(person.userId, person);
+  return sortPresence([...byId.values()]);
 }

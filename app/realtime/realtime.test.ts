@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RoomBatcher } from "./batcher.ts";
 import { coalesce } from "./coalesce.ts";
-import { IDLE_AFTER_MS, presenceKey, summarizePresence } from "./presence.ts";
+import { applyPresenceDelta, IDLE_AFTER_MS, presenceDelta, summarizePresence } from "./presence.ts";
 import { TokenBucket } from "./rate-limit.ts";
 
 describe("summarizePresence", () => {
@@ -38,7 +38,34 @@ describe("summarizePresence with shared positions", () => {
       { userId: "a", displayName: "Ada", state: "active", passageKey: "p7" },
       { userId: "b", displayName: "Bo", state: "active" },
     ]);
-    expect(presenceKey(people)).toBe("a:active,b:active");
+  });
+});
+
+describe("presence deltas", () => {
+  const ada = { userId: "a", displayName: "Ada", state: "active" as const };
+  const bo = { userId: "b", displayName: "Bo", state: "active" as const };
+  const cy = { userId: "c", displayName: "Cy", state: "active" as const };
+  const before = new Map([ada, bo].map((person) => [person.userId, person]));
+
+  it("says who arrived, changed or left, and nothing when nothing did", () => {
+    expect(presenceDelta(before, [ada, bo])).toBeNull();
+    expect(presenceDelta(before, [ada, bo, cy])).toEqual({ upsert: [cy], gone: [] });
+    expect(presenceDelta(before, [{ ...ada, state: "idle" }, bo])).toEqual({ upsert: [{ ...ada, state: "idle" }], gone: [] });
+    expect(presenceDelta(before, [bo])).toEqual({ upsert: [], gone: ["a"] });
+  });
+
+  it("leaves shared positions to their own batches, but always includes whoever joined or left here", () => {
+    expect(presenceDelta(before, [{ ...ada, passageKey: "p9" }, bo])).toBeNull();
+    // Bo rejoined through this process (another process may have said he left): he is sent again.
+    expect(presenceDelta(before, [ada, bo], new Set(["b"]))).toEqual({ upsert: [bo], gone: [] });
+    // Cy left through this process without this process ever having sent her: she is said to be gone.
+    expect(presenceDelta(before, [ada, bo], new Set(["c"]))).toEqual({ upsert: [], gone: ["c"] });
+  });
+
+  it("applied by a client, gives the same list as the server's", () => {
+    const client = applyPresenceDelta([ada, bo], { upsert: [cy, { ...ada, state: "idle" }], gone: ["b"] });
+    expect(client).toEqual(summarizePresence([{ ...cy, lastActiveAt: 10 }, { ...ada, lastActiveAt: 0 }], 10, 5));
+    expect(client.map((person) => person.displayName)).toEqual(["Cy", "Ada"]);
   });
 });
 

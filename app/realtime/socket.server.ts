@@ -33,11 +33,12 @@ import {
   type LessonRef,
   type LiveBrief,
   type PositionChange,
+  type PresencePerson,
   type ServerToClientEvents,
   type SocketData,
 } from "./events.ts";
 import { RoomBatcher } from "./batcher.ts";
-import { IDLE_AFTER_MS, presenceKey, summarizePresence } from "./presence.ts";
+import { IDLE_AFTER_MS, presenceDelta, summarizePresence } from "./presence.ts";
 import { TokenBucket } from "./rate-limit.ts";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -155,16 +156,20 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   });
 
   // ---- presence: computed from the sockets in a room (across processes with the Redis adapter),
-  // broadcast at most once per presenceCoalesceMs per room and only when it changed.
+  // sent at most once per presenceCoalesceMs per room, and only what changed since this process last
+  // sent it (a person arriving in a room of a thousand sends one entry, not the whole list again).
   const pending = new Map<string, NodeJS.Timeout>();
-  const lastSent = new Map<string, string>();
+  const lastSent = new Map<string, Map<string, PresencePerson>>();
+  const touched = new Map<string, Set<string>>();
   const positionIn = (room: string) => (data: SocketData) =>
     data.position?.room === room ? { ...data, position: { passageKey: data.position.passageKey, at: data.position.at } } : { ...data, position: undefined };
   const presentIn = async (room: string) => {
     const sockets = await io.in(room).fetchSockets();
     return summarizePresence(sockets.map((socket) => positionIn(room)(socket.data)), Date.now(), timings.idleAfterMs);
   };
-  const schedulePresence = (room: string) => {
+  /** `who` joined or left the room through this process: whatever else was said, they are included. */
+  const schedulePresence = (room: string, who?: string) => {
+    if (who) touched.set(room, (touched.get(room) ?? new Set()).add(who));
     if (pending.has(room)) return;
     pending.set(
       room,
@@ -175,14 +180,15 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
     );
   };
   const broadcastPresence = async (room: string) => {
+    const forced = touched.get(room) ?? new Set<string>();
+    touched.delete(room);
     try {
       const present = await presentIn(room);
-      // Positions count too: when the tab that shared one closes, the person's position changes.
-      const key = `${presenceKey(present)}|${present.map((person) => person.passageKey ?? "").join(",")}`;
+      const previous = lastSent.get(room) ?? new Map<string, PresencePerson>();
       if (present.length === 0) lastSent.delete(room);
-      else if (lastSent.get(room) === key) return;
-      else lastSent.set(room, key);
-      io.to(room).emit("presence:update", { ...lessonOfRoom(room), present });
+      else lastSent.set(room, new Map(present.map((person) => [person.userId, person])));
+      const delta = presenceDelta(previous, present, forced);
+      if (delta) io.to(room).emit("presence:delta", { ...lessonOfRoom(room), ...delta });
     } catch (error) {
       deps.logger.warn(`presence for ${room} failed: ${(error as Error).message}`);
     }
@@ -314,10 +320,9 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         if ("code" in allowed) return { error: allowed };
         socket.data.lastActiveAt = Date.now();
         await socket.join([allowed.room, rooms.group(ref.groupId)]);
-        // Always send after a join: another process may have sent a different presence since this
-        // one last did (a person moving between processes, everyone reconnecting after a crash).
-        lastSent.delete(allowed.room);
-        schedulePresence(allowed.room);
+        // The joiner gets everyone in the answer; the others hear of the joiner (always: another process
+        // may have said they left, as when a person moves between processes or one process dies).
+        schedulePresence(allowed.room, socket.data.userId);
         const asked = learned;
         const [present, session, missed] = await Promise.all([
           presentIn(allowed.room),
@@ -337,7 +342,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         const room = rooms.lesson(ref.groupId, ref.day);
         await socket.leave(room);
         if (socket.data.position?.room === room) delete socket.data.position;
-        schedulePresence(room);
+        schedulePresence(room, socket.data.userId);
         return { data: { left: true as const } };
       }),
     );
@@ -409,7 +414,8 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
 
     socket.on("disconnecting", () => {
       // Gone within moments of closing the page: the room's presence is recomputed without this socket.
-      for (const room of lessonRoomsOf(socket)) setTimeout(() => schedulePresence(room), 0);
+      // (Their other tabs may keep them here, with another shared position: they are sent as they are now.)
+      for (const room of lessonRoomsOf(socket)) setTimeout(() => schedulePresence(room, socket.data.userId), 0);
     });
   });
 
@@ -455,7 +461,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
             const left = [...socket.rooms].filter((room) => room === rooms.group(groupId) || room.startsWith(`lesson:${groupId}:`));
             for (const room of left) {
               socket.leave(room);
-              schedulePresence(room);
+              schedulePresence(room, userId);
             }
           }
         });

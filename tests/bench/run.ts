@@ -488,7 +488,7 @@ the same measurement code:
   with the same window rule (the user id comes from the handshake). Its CPU and RSS are its own process's.
 
 To keep the load generator (one Node.js process on the same cores) from being the bottleneck, only the
-sampled receivers decode \`positions:update\` and \`presence:update\`: the others count them, and their
+sampled receivers decode \`positions:update\` and \`presence:delta\`: the others count them, and their
 bytes, in a wrapper around socket.io-client's decoder, without parsing the JSON. The load generator's own
 CPU during each storm is given under the table.
 
@@ -507,9 +507,9 @@ Under the table:
   in-process, \`tests/bench/reanchor.ts\`), with how many anchors ended exact, moved, fuzzy or orphaned.
 - **Scroll storm**: for each storm, the position updates the clients actually sent per second, the time
   between batches at client 0 and the positions in each, how many delivery delays were sampled, any
-  \`presence:update\` received meanwhile, and the load generator's CPU.
+  \`presence:delta\` received meanwhile, and the load generator's CPU.
 - **Connecting N clients**: the time to connect and join all N clients, to the app and to the bare server,
-  once per case; and the \`presence:update\` messages (and their bytes) the clients received from the app
+  once per case; and the \`presence:delta\` messages (and their bytes) the clients received from the app
   while joining: the app sends everyone the whole room's presence after joins.
 
 Run it with \`npm run bench\`. \`BENCH_DURATION\` (seconds, default 5; the storms' measured time too),

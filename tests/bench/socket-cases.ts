@@ -64,7 +64,7 @@ const SETTLE_MS = 500;
  * them (and their bytes) without decoding their JSON. Decoding 1,000 copies of a 1,000-position
  * batch a second would make the load generator, not the server, the bottleneck.
  */
-const COUNTED_ONLY = ["positions:update", "presence:update"] as const;
+const COUNTED_ONLY = ["positions:update", "presence:delta"] as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const count = (value: number) => value.toLocaleString("en-US");
@@ -263,7 +263,7 @@ function noteConnect(ctx: BenchContext, target: Target, clients: Clients) {
   const { messages, bytes } = clients.connectPresence;
   ctx.log(
     `${count(clients.connected)} of ${count(target.clients)} clients connected and joined in ${seconds(clients.connectMs)}` +
-      `${messages ? `, receiving ${count(messages)} presence:update (${megabytes(bytes)})` : ""}`,
+      `${messages ? `, receiving ${count(messages)} presence:delta (${megabytes(bytes)})` : ""}`,
   );
 }
 
@@ -275,7 +275,7 @@ export function socketNotes(): string[] {
   for (const [clients, { app, bare, presence }] of [...connectTimes].sort(([a], [b]) => a - b)) {
     const list = (times: number[]) => (times.length ? times.map(seconds).join(", ") : "not measured");
     const broadcasts = presence.length
-      ? `; while joining the app, the clients received ${presence.map(({ messages, bytes }) => `${count(messages)} presence:update (${megabytes(bytes)})`).join(", ")}`
+      ? `; while joining the app, the clients received ${presence.map(({ messages, bytes }) => `${count(messages)} presence:delta (${megabytes(bytes)})`).join(", ")}`
       : "";
     lines.push(
       `Connecting ${count(clients)} clients and joining the lesson room (${CONNECT_BATCH} at a time, each batch after the previous one joined): ` +
@@ -579,7 +579,7 @@ function stormCase(clientCount: number, bare: boolean, baselineName: string): Be
           `${count(Math.round(sent / (elapsedMs / 1000)))} position updates/s sent (${STORM_RATE}/s per client aimed for); ` +
           `${last > first ? `a batch every ${Math.round((until - from) / (last - first))} ms` : "no batch"} (window ${windowMs} ms) ` +
           `with ${sampleBatches ? Math.round(sampleChanges / sampleBatches) : "—"} positions on average; ` +
-          `${count(sorted.length)} delivery delays sampled${presence ? `; ${count(presence)} presence:update also received` : ""}; ` +
+          `${count(sorted.length)} delivery delays sampled${presence ? `; ${count(presence)} presence:delta also received` : ""}; ` +
           `load generator CPU ${Math.round(((loaderCpu.user + loaderCpu.system) / 1000 / elapsedMs) * 100)} %.`,
       );
       return {

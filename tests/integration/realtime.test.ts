@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PresencePerson } from "~/realtime/events.ts";
 import { TestClient, uniqueEmail } from "../support/client.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
-import { arrivesWithin, connectionOutcome, nextEvent, openSocket, type ClientSocket } from "../support/socket.ts";
+import { arrivesWithin, connectionOutcome, nextEvent, openSocket, trackPresence, type ClientSocket } from "../support/socket.ts";
 
 let server: TestServer;
 let groupId: string;
@@ -77,23 +77,39 @@ describe("lesson rooms", () => {
     const cy = await person("Cy", [groupId]);
     const boTab1 = await connect(bo);
     const boTab2 = await connect(bo);
-    await join(boTab1);
+    const boSees = trackPresence(boTab1, { groupId, day: 1 });
+    await boSees.join();
     await join(boTab2);
     const cySocket = await connect(cy);
-    const boSeesCy = next<{ present: PresencePerson[] }>(boTab1, "presence:update", (p) => names(p.present).includes("Cy"));
-    const cySeesBoth = next<{ present: PresencePerson[] }>(cySocket, "presence:update", (p) => names(p.present).length === 2);
-    const joined = await join(cySocket);
+    const cySees = trackPresence(cySocket, { groupId, day: 1 });
+    const joined = await cySees.join();
     expect("data" in joined && names(joined.data.present)).toEqual(["Bo", "Cy"]);
-    expect(names((await boSeesCy).present)).toEqual(["Bo", "Cy"]);
-    await cySeesBoth;
+    expect(names(await boSees.waitFor((people) => names(people).includes("Cy")))).toEqual(["Bo", "Cy"]);
 
-    // One of Bo's tabs closes: Bo is still here.
+    // One of Bo's tabs closes: Bo is still here, once.
     boTab2.disconnect();
-    expect(await arrives(cySocket, "presence:update")).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(names(cySees.list)).toEqual(["Bo", "Cy"]);
     // The last one closes: Bo is gone within moments.
-    const boLeaves = next<{ present: PresencePerson[] }>(cySocket, "presence:update", (p) => !names(p.present).includes("Bo"), 2000);
     boTab1.disconnect();
-    expect(names((await boLeaves).present)).toEqual(["Cy"]);
+    expect(names(await cySees.waitFor((people) => !names(people).includes("Bo"), 2000))).toEqual(["Cy"]);
+  });
+
+  it("tells the others only who arrived: a join in a full room sends one entry, not the whole list", async () => {
+    const people = await Promise.all(["Ike", "Jan", "Kai", "Lin"].map((name) => person(name, [groupId])));
+    const trackers = [];
+    for (const who of people.slice(0, 3)) {
+      const tracker = trackPresence(await connect(who), { groupId, day: 2 });
+      await tracker.join();
+      trackers.push(tracker);
+    }
+    await trackers[0]!.waitFor((list) => list.length === 3);
+    const before = trackers[0]!.deltas.length;
+    const late = trackPresence(await connect(people[3]!), { groupId, day: 2 });
+    await late.join();
+    expect(names(await trackers[0]!.waitFor((list) => list.length === 4))).toEqual(["Ike", "Jan", "Kai", "Lin"]);
+    const sent = trackers[0]!.deltas.slice(before);
+    expect(sent).toEqual([{ upsert: [expect.objectContaining({ displayName: "Lin", state: "active" })], gone: [] }]);
   });
 
   it("delivers discussion changes to the lesson's members only, right after the write", async () => {
@@ -283,11 +299,12 @@ describe("idle and back", () => {
     expect(await connectionOutcome(vicSocket)).toBe("connected");
     const stateOf = (present: PresencePerson[], name: string) => present.find((p) => p.displayName === name)?.state;
     await umaSocket.emitWithAck("lesson:join", { groupId: quickGroupId, day: 1 });
-    await vicSocket.emitWithAck("lesson:join", { groupId: quickGroupId, day: 1 });
+    const vicSees = trackPresence(vicSocket, { groupId: quickGroupId, day: 1 });
+    await vicSees.join();
     // Uma does nothing: Vic sees her go idle.
-    await next<{ present: PresencePerson[] }>(vicSocket, "presence:update", (p) => stateOf(p.present, "Uma") === "idle", 3000);
+    await vicSees.waitFor((present) => stateOf(present, "Uma") === "idle", 3000);
     // She scrolls (the page sends activity): active again for Vic.
-    const active = next<{ present: PresencePerson[] }>(vicSocket, "presence:update", (p) => stateOf(p.present, "Uma") === "active", 3000);
+    const active = vicSees.waitFor((present) => stateOf(present, "Uma") === "active", 3000);
     expect(await umaSocket.emitWithAck("presence:activity", {})).toEqual({ data: { ok: true } });
     await active;
   });

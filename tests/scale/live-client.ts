@@ -1,13 +1,14 @@
 /**
  * One browser tab's live connection, as the app's client (app/components/live/use-lesson-live.ts)
  * makes it: WebSocket only, automatic reconnection, `lesson:join` on every connect, presence from the
- * join's answer and then from `presence:update`. It also notes which process each connection reached
+ * join's answer and then from each `presence:delta`. It also notes which process each connection reached
  * (asked of the balancer by the connection's local port) and everything live it receives: every
  * `discussion:changed`, `session:update`, `positions:update` and `group:session`.
  *
  * A "home" client is the group's home page instead: `group:watch` on every connect, no lesson.
  */
 import { io as connect, type Socket } from "socket.io-client";
+import { applyPresenceDelta } from "~/realtime/presence.ts";
 import type {
   AckResponse,
   ClientToServerEvents,
@@ -64,7 +65,7 @@ export interface Received<T> {
 export class LiveClient {
   readonly socket: ClientSocket;
   present: PresencePerson[] = [];
-  /** When `present` last changed (a join's answer or a presence:update). */
+  /** When `present` last changed (a join's answer or a presence:delta). */
   presentAt = 0;
   readonly changes: (LessonRef & DiscussionChange)[] = [];
   readonly joins: JoinOutcome[] = [];
@@ -102,9 +103,9 @@ export class LiveClient {
       this.lastProblem = `disconnected: ${reason}`;
     });
     this.socket.on("connect_error", (error) => (this.lastProblem = `connect_error: ${error.message}`));
-    this.socket.on("presence:update", (payload) => {
+    this.socket.on("presence:delta", (payload) => {
       if (payload.groupId === ref.groupId && payload.day === ref.day) {
-        this.present = payload.present;
+        this.present = applyPresenceDelta(this.present, payload);
         this.presentAt = Date.now();
       }
     });

@@ -1,5 +1,6 @@
 import { io as connect, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "~/realtime/events.ts";
+import type { ClientToServerEvents, PresencePerson, ServerToClientEvents } from "~/realtime/events.ts";
+import { applyPresenceDelta, type PresenceDelta } from "~/realtime/presence.ts";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -51,4 +52,47 @@ export function collect<T>(socket: ClientSocket, event: string) {
   const handler = (payload: T) => seen.push(payload);
   socket.on(event as never, handler as never);
   return { seen, stop: () => socket.off(event as never, handler as never) };
+}
+
+/**
+ * Who a client sees in a lesson, as the page keeps it: the list from its `lesson:join` answer, then
+ * each `presence:delta` applied. `waitFor` resolves once the list satisfies a condition.
+ */
+export function trackPresence(socket: ClientSocket, ref: { groupId: string; day: number }) {
+  let list: PresencePerson[] = [];
+  const deltas: PresenceDelta[] = [];
+  const waiting = new Set<() => void>();
+  socket.on("presence:delta", (payload) => {
+    if (payload.groupId !== ref.groupId || payload.day !== ref.day) return;
+    deltas.push({ upsert: payload.upsert, gone: payload.gone });
+    list = applyPresenceDelta(list, payload);
+    for (const check of waiting) check();
+  });
+  return {
+    get list() {
+      return list;
+    },
+    deltas,
+    async join() {
+      const answer = await socket.emitWithAck("lesson:join", ref);
+      if ("data" in answer) list = answer.data.present;
+      return answer;
+    },
+    waitFor(accept: (people: PresencePerson[]) => boolean, timeoutMs = 4000): Promise<PresencePerson[]> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!accept(list)) return;
+          clearTimeout(timer);
+          waiting.delete(check);
+          resolve(list);
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          reject(new Error(`presence did not come to that within ${timeoutMs} ms: [${list.map((person) => `${person.displayName} ${person.state}`).join(", ")}]`));
+        }, timeoutMs);
+        waiting.add(check);
+        check();
+      });
+    },
+  };
 }

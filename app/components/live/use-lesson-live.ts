@@ -10,6 +10,7 @@ import type { DiscussionChange, LiveSessionView, PresencePerson } from "~/realti
 import { connectLive, type LiveSocket } from "./socket.ts";
 import { useCatchUp } from "./use-catch-up.ts";
 import { coalesce } from "~/realtime/coalesce.ts";
+import { applyPresenceDelta } from "~/realtime/presence.ts";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -98,10 +99,19 @@ export function useLessonLive(options: LessonLiveOptions) {
     socket.on("disconnect", (reason) => setStatus(reason === "io client disconnect" ? "offline" : "reconnecting"));
     socket.io.on("reconnect_attempt", () => setStatus("reconnecting"));
     socket.on("connect_error", () => setStatus("reconnecting"));
-    socket.on("presence:update", (payload) => {
+    socket.on("presence:delta", (payload) => {
       if (payload.groupId !== groupId || payload.day !== day) return;
-      setPresent(payload.present);
-      snapshotPositions(payload.present);
+      setPresent((current) => applyPresenceDelta(current, payload));
+      // People sent whole carry their shared position as it is now (none: not sharing); those gone, none.
+      setPositions((current) => {
+        const next = new Map(current);
+        for (const userId of payload.gone) next.delete(userId);
+        for (const person of payload.upsert) {
+          if (person.passageKey) next.set(person.userId, person.passageKey);
+          else next.delete(person.userId);
+        }
+        return next;
+      });
     });
     socket.on("positions:update", (payload) => {
       if (payload.groupId !== groupId || payload.day !== day) return;
