@@ -8,6 +8,7 @@ import type { Db } from "~/db/client.server.ts";
 import { decide, type Decision, type Role } from "./authz.ts";
 import { audit } from "./group.server.ts";
 import { scheduleProblem, sessionStatus, type SessionStatus } from "./live-session-rules.ts";
+import type { LiveBrief } from "~/realtime/events.ts";
 
 export type SessionRefusal = { ok: false; status: 400 | 403 | 404 | 409; message: string };
 const refuse = (status: SessionRefusal["status"], message: string): SessionRefusal => ({ ok: false, status, message });
@@ -104,6 +105,20 @@ export async function loadSessionView(db: Db, groupId: string, sessionId: string
 /** The group's running session, if any (at most one runs at a time). */
 export async function runningSession(db: Db, groupId: string) {
   return db.liveSession.findFirst({ where: { groupId, startedAt: { not: null }, endedAt: null }, select: { id: true, day: true, lessonId: true, title: true, facilitatorId: true, startedAt: true } });
+}
+
+/** The group's running session in brief (the group's home page), or null. */
+export async function runningBrief(db: Db, groupId: string): Promise<LiveBrief | null> {
+  const row = await db.liveSession.findFirst({
+    where: { groupId, startedAt: { not: null }, endedAt: null },
+    select: { id: true, day: true, lessonId: true, title: true, startedAt: true, facilitator: { select: { displayName: true } } },
+  });
+  if (!row) return null;
+  return { sessionId: row.id, day: row.day, lessonTitle: await lessonTitle(db, row.lessonId), title: row.title, facilitator: row.facilitator?.displayName ?? null, startedAt: row.startedAt?.toISOString() ?? null };
+}
+
+export function briefOf(view: LiveSessionView): LiveBrief {
+  return { sessionId: view.id, day: view.day, lessonTitle: view.lessonTitle, title: view.title, facilitator: view.facilitator?.displayName ?? null, startedAt: view.startedAt };
 }
 
 /** The running session of one lesson of the group, as its members see it. */

@@ -16,7 +16,7 @@ import { can, decide } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
 import { findLessonId } from "~/models/group-lesson.server.ts";
 import { lessonEventsAfter } from "~/models/lesson-events.server.ts";
-import { loadSessionView, myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
+import { briefOf, loadSessionView, myVotes, runningBrief, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import {
   emptySchema,
@@ -256,9 +256,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       if (deps.clustered) io.serverSideEmit("lesson:session", { ...ref, sessionId: value?.sessionId ?? null, facilitatorId: value?.facilitatorId ?? null });
       io.to(room).emit("session:update", { ...ref, session });
       if (lifecycle) {
-        const live: LiveBrief | null = isRunning
-          ? { sessionId, day: session.day, lessonTitle: session.lessonTitle, title: session.title, facilitator: session.facilitator?.displayName ?? null, startedAt: session.startedAt }
-          : null;
+        const live: LiveBrief | null = isRunning ? briefOf(session) : null;
         io.to(rooms.group(ref.groupId)).emit("group:session", { groupId: ref.groupId, live });
       }
     } catch (error) {
@@ -399,16 +397,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         const membership = await loadGroupForMember(deps.db, groupId, socket.data.userId);
         if (!membership || !can(membership.role, "group.view")) return { error: { code: "not-found", message: "No such group, or you are not a member of it." } };
         await socket.join(rooms.group(groupId));
-        const session = await runningSession(deps.db, groupId);
-        if (!session) return { data: { live: null } };
-        const view = await runningSessionView(deps.db, groupId, session.day);
-        return {
-          data: {
-            live: view
-              ? { sessionId: view.id, day: view.day, lessonTitle: view.lessonTitle, title: view.title, facilitator: view.facilitator?.displayName ?? null, startedAt: view.startedAt }
-              : null,
-          },
-        };
+        return { data: { live: await runningBrief(deps.db, groupId) } };
       }),
     );
 

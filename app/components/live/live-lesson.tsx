@@ -78,7 +78,10 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
     const passages = data.readings.flatMap((reading) => reading.passages);
     return { keys: passages.map((passage) => passage.key), headings: passages.filter((passage) => passage.kind === "heading").map((passage) => ({ key: passage.key, text: passage.text })) };
   }, [data.readings]);
-  const textOf = useCallback((key: string) => data.readings.flatMap((reading) => reading.passages).find((passage) => passage.key === key)?.text, [data.readings]);
+  const textOf = useMemo(() => {
+    const texts = new Map(data.readings.flatMap((reading) => reading.passages.map((passage) => [passage.key, passage.text] as const)));
+    return (key: string) => texts.get(key);
+  }, [data.readings]);
 
   // Where this person reads is followed on the page during a session; it leaves the page only when shared.
   const current = useCurrentPassage(Boolean(running && attending && hydrated), order.keys.join(","));
