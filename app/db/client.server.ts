@@ -13,18 +13,21 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 export interface Database {
   db: Db;
   provider: AppEnv["database"]["provider"];
+  /** The SQLite file, when the database is one. */
+  file?: string;
   close(): Promise<void>;
 }
 
 export async function openDatabase(database: AppEnv["database"]): Promise<Database> {
   if (database.provider === "sqlite") {
-    const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+    const [{ PrismaClient }, { SerializedSqliteAdapterFactory }] = await Promise.all([
       import("~/generated/sqlite/client.ts"),
-      import("@prisma/adapter-better-sqlite3"),
+      import("./sqlite-adapter.server.ts"),
     ]);
-    const adapter = new PrismaBetterSqlite3({ url: database.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    // Transactions on a connection of their own, writes one at a time: docs/decisions/0010.
+    const adapter = new SerializedSqliteAdapterFactory({ url: database.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
     const db = new PrismaClient({ adapter });
-    return { db, provider: "sqlite", close: () => db.$disconnect() };
+    return { db, provider: "sqlite", file: database.file, close: () => db.$disconnect() };
   }
   const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
     import("~/generated/postgres/client.ts"),
