@@ -106,29 +106,54 @@ describe(`transactions on ${provider}`, () => {
     ]);
   });
 
-  it.runIf(provider === "sqlite")("a COMMIT that fails leaves no transaction open: later writes are committed, not held in it", async () => {
-    // A deferred foreign key makes COMMIT itself fail; SQLite then keeps the transaction open.
-    const failed = database.db.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe("PRAGMA defer_foreign_keys = ON");
-      await tx.session.create({ data: { id: "orphan-session", secretHash: new Uint8Array(32), userId: "no-such-user", expiresAt: new Date(Date.now() + 60_000) } });
-    });
-    await expect(failed).rejects.toThrow();
-    await database.db.user.update({ where: { id: userB }, data: { displayName: "after the failed commit" } });
-
-    // A second connection sees only what was committed.
-    const other = await openDatabase(testEnv(`file:${fileOf(database)}`).database);
-    try {
-      expect((await other.db.user.findUniqueOrThrow({ where: { id: userB } })).displayName).toBe("after the failed commit");
-      expect(await other.db.session.count({ where: { id: "orphan-session" } })).toBe(0);
-    } finally {
-      await other.close();
-    }
-    // And the next transaction on this connection starts cleanly.
-    await database.db.$transaction(async (tx) => {
-      await tx.user.update({ where: { id: userA }, data: { displayName: "next transaction" } });
-    });
-    expect(await nameOf(userA)).toBe("next transaction");
+  it("a transaction that runs past its timeout is rolled back whole, and writes beside it are kept", async () => {
+    let late!: Promise<unknown>;
+    const timedOut = database.db.$transaction(
+      async (tx) => {
+        await tx.user.update({ where: { id: userA }, data: { displayName: "before the timeout" } });
+        await sleep(400);
+        late = tx.user.update({ where: { id: userB }, data: { displayName: "after the timeout" } });
+        await late;
+      },
+      { timeout: 150 },
+    );
+    const beside = database.db.rateLimit.create({ data: { key: "beside-timeout", count: 1, windowStart: new Date() } });
+    await expect(timedOut).rejects.toThrow();
+    await beside;
+    await expect(late).rejects.toThrow();
+    expect(await nameOf(userA)).not.toBe("before the timeout");
+    expect(await nameOf(userB)).not.toBe("after the timeout");
+    expect(await database.db.rateLimit.count({ where: { key: "beside-timeout" } })).toBe(1);
+    await database.db.user.update({ where: { id: userB }, data: { displayName: "after" } });
+    expect(await nameOf(userB)).toBe("after");
   });
+
+  // SQLite keeps a transaction open when its COMMIT fails; PostgreSQL ends it by itself.
+  if (provider === "sqlite") {
+    it("a COMMIT that fails leaves no transaction open: later writes are committed, not held in it", async () => {
+      // A deferred foreign key makes COMMIT itself fail; SQLite then keeps the transaction open.
+      const failed = database.db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe("PRAGMA defer_foreign_keys = ON");
+        await tx.session.create({ data: { id: "orphan-session", secretHash: new Uint8Array(32), userId: "no-such-user", expiresAt: new Date(Date.now() + 60_000) } });
+      });
+      await expect(failed).rejects.toThrow();
+      await database.db.user.update({ where: { id: userB }, data: { displayName: "after the failed commit" } });
+
+      // A second connection sees only what was committed.
+      const other = await openDatabase(testEnv(`file:${fileOf(database)}`).database);
+      try {
+        expect((await other.db.user.findUniqueOrThrow({ where: { id: userB } })).displayName).toBe("after the failed commit");
+        expect(await other.db.session.count({ where: { id: "orphan-session" } })).toBe(0);
+      } finally {
+        await other.close();
+      }
+      // And the next transaction on this connection starts cleanly.
+      await database.db.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: userA }, data: { displayName: "next transaction" } });
+      });
+      expect(await nameOf(userA)).toBe("next transaction");
+    });
+  }
 });
 
 function fileOf(opened: Database): string {
