@@ -6,7 +6,7 @@
 import type { Db } from "~/db/client.server.ts";
 import type { ImportSet, ResolvedReading } from "~/content/import-set.ts";
 import { assignKeys } from "~/content/keys.ts";
-import { reanchorAll, type PassageText, type ReanchorStatus } from "~/content/anchoring.ts";
+import { reanchorAll, type PassageText, type ReanchorResult, type ReanchorStatus } from "~/content/anchoring.ts";
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -37,11 +37,73 @@ export interface ImportOptions {
   actingUserId?: string;
 }
 
+/**
+ * The files arrive parsed and validated (app/content/import-set.ts). What takes time beside that —
+ * matching every passage's key and re-anchoring every thread — is worked out from what is committed
+ * before the transaction opens, so the transaction (which holds SQLite's one write lock, ADR 0010)
+ * only checks that nothing changed meanwhile and writes.
+ */
 export async function importContent(db: Db, set: ImportSet, options: ImportOptions = {}): Promise<ImportResult> {
-  return db.$transaction((tx) => importContentTx(tx, set, options), { timeout: 120_000, maxWait: 30_000 });
+  const plans = await planImport(db, set);
+  return db.$transaction((tx) => importContentTx(tx, set, options, plans), { timeout: 120_000, maxWait: 30_000 });
 }
 
-export async function importContentTx(tx: Tx, set: ImportSet, options: ImportOptions = {}): Promise<ImportResult> {
+/** Keys and anchors worked out for one reading against the revision that was current then. */
+interface ReadingPlan {
+  revisionId: string;
+  keys: ReturnType<typeof assignKeys>;
+  /** Per thread: the anchor it was worked out from, and where it goes. */
+  anchors: Map<string, { from: string; result: ReanchorResult }>;
+}
+type ImportPlans = Map<ResolvedReading, ReadingPlan>;
+
+type Queryable = Db | Tx;
+
+export async function planImport(db: Db, set: ImportSet): Promise<ImportPlans> {
+  const plans: ImportPlans = new Map();
+  for (const source of set.readings) {
+    const reading = await db.reading.findFirst({
+      where: { slug: source.readingSlug, lesson: { day: source.day, course: { slug: set.course.slug } } },
+      select: { id: true, currentRevision: { select: { id: true, checksum: true, number: true, passages: passageSelection } } },
+    });
+    const current = reading?.currentRevision;
+    if (!reading || !current || current.checksum === source.checksum) continue;
+    const keys = assignKeys(current.passages, source.passages);
+    const next = source.passages.map((passage, position) => ({ key: keys[position]!.key, kind: passage.kind, text: passage.text }));
+    const roots = await threadRoots(db, reading.id);
+    const results = reanchorAll(roots.map(anchorOf), current.passages, next);
+    plans.set(source, {
+      revisionId: current.id,
+      keys,
+      anchors: new Map(roots.map((root, index) => [root.id, { from: fingerprint(root), result: results[index]! }])),
+    });
+  }
+  return plans;
+}
+
+const passageSelection = { orderBy: { position: "asc" }, select: { key: true, kind: true, text: true } } as const;
+
+function threadRoots(q: Queryable, readingId: string) {
+  return q.comment.findMany({
+    where: { readingId, parentId: null, passageKey: { not: null } },
+    select: { id: true, passageKey: true, quoteExact: true, quotePrefix: true, quoteSuffix: true, quoteStart: true, quoteEnd: true, anchorChanged: true },
+  });
+}
+type ThreadRoot = Awaited<ReturnType<typeof threadRoots>>[number];
+
+function anchorOf(root: ThreadRoot) {
+  return {
+    passageKey: root.passageKey!,
+    quote:
+      root.quoteExact !== null && root.quoteStart !== null && root.quoteEnd !== null
+        ? { exact: root.quoteExact, prefix: root.quotePrefix ?? "", suffix: root.quoteSuffix ?? "", start: root.quoteStart, end: root.quoteEnd }
+        : null,
+  };
+}
+
+const fingerprint = (root: ThreadRoot) => JSON.stringify(anchorOf(root));
+
+export async function importContentTx(tx: Tx, set: ImportSet, options: ImportOptions = {}, plans: ImportPlans = new Map()): Promise<ImportResult> {
   const existing = await tx.course.findUnique({ where: { slug: set.course.slug } });
   if (existing && options.actingUserId !== undefined && existing.ownerId !== options.actingUserId) {
     throw new ImportRefused(`Only the owner of "${existing.title}" can import lessons into it.`);
@@ -89,20 +151,18 @@ export async function importContentTx(tx: Tx, set: ImportSet, options: ImportOpt
       lessonId = lesson.id;
       lessonIds.set(reading.day, lessonId);
     }
-    results.push(await importReading(tx, lessonId, reading));
+    results.push(await importReading(tx, lessonId, reading, plans.get(reading)));
   }
   return { courseSlug: course.slug, courseCreated: !existing, readings: results };
 }
 
 const READING_POSITION = { lesson: 0, summary: 1, other: 2 } as const;
 
-async function importReading(tx: Tx, lessonId: string, source: ResolvedReading): Promise<ReadingImportResult> {
+async function importReading(tx: Tx, lessonId: string, source: ResolvedReading, plan?: ReadingPlan): Promise<ReadingImportResult> {
   const reading =
     (await tx.reading.findUnique({
       where: { lessonId_slug: { lessonId, slug: source.readingSlug } },
-      include: {
-        currentRevision: { include: { passages: { orderBy: { position: "asc" }, select: { key: true, kind: true, text: true } } } },
-      },
+      include: { currentRevision: { include: { passages: passageSelection } } },
     })) ??
     (await tx.reading.create({
       data: {
@@ -126,7 +186,9 @@ async function importReading(tx: Tx, lessonId: string, source: ResolvedReading):
     return { ...base, status: "unchanged", revision: current.number, passages: current.passages.length, matched, reanchored };
   }
 
-  const keys = assignKeys(current ? current.passages : null, source.passages);
+  // The plan holds when the revision it was made against is still the current one.
+  const planned = plan && current && plan.revisionId === current.id ? plan : undefined;
+  const keys = planned?.keys ?? assignKeys(current ? current.passages : null, source.passages);
   const number = (current?.number ?? 0) + 1;
   const revision = await tx.readingRevision.create({
     data: { readingId: reading.id, number, checksum: source.checksum, sourceName: source.fileName, format: source.format },
@@ -137,7 +199,7 @@ async function importReading(tx: Tx, lessonId: string, source: ResolvedReading):
     return { revisionId: revision.id, key, position, kind: passage.kind, text: passage.text, matchedBy };
   });
   await tx.passage.createMany({ data: passages });
-  if (current) Object.assign(reanchored, await reanchorComments(tx, reading.id, current.passages, passages, number));
+  if (current) Object.assign(reanchored, await reanchorComments(tx, reading.id, current.passages, passages, number, planned?.anchors));
   await tx.reading.update({
     where: { id: reading.id },
     data: { currentRevisionId: revision.id, title: source.readingTitle, kind: source.kind },
@@ -150,24 +212,21 @@ async function importReading(tx: Tx, lessonId: string, source: ResolvedReading):
  * comment of each thread carries the anchor, replies follow it. A thread whose text is gone becomes
  * an orphan and keeps its original quote; "changed" sticks once the anchored text has changed.
  */
-async function reanchorComments(tx: Tx, readingId: string, previous: PassageText[], next: PassageText[], revision: number) {
+async function reanchorComments(
+  tx: Tx,
+  readingId: string,
+  previous: PassageText[],
+  next: PassageText[],
+  revision: number,
+  planned: ReadingPlan["anchors"] = new Map(),
+) {
   const counts = { exact: 0, moved: 0, fuzzy: 0, orphan: 0 };
-  const roots = await tx.comment.findMany({
-    where: { readingId, parentId: null, passageKey: { not: null } },
-    select: { id: true, passageKey: true, quoteExact: true, quotePrefix: true, quoteSuffix: true, quoteStart: true, quoteEnd: true, anchorChanged: true },
-  });
+  const roots = await threadRoots(tx, readingId);
   if (roots.length === 0) return counts;
-  const results = reanchorAll(
-    roots.map((root) => ({
-      passageKey: root.passageKey!,
-      quote:
-        root.quoteExact !== null && root.quoteStart !== null && root.quoteEnd !== null
-          ? { exact: root.quoteExact, prefix: root.quotePrefix ?? "", suffix: root.quoteSuffix ?? "", start: root.quoteStart, end: root.quoteEnd }
-          : null,
-    })),
-    previous,
-    next,
-  );
+  // Threads started (or changed) since the plan was made are worked out here.
+  const unplanned = roots.filter((root) => planned.get(root.id)?.from !== fingerprint(root));
+  const late = new Map(reanchorAll(unplanned.map(anchorOf), previous, next).map((result, index) => [unplanned[index]!.id, result]));
+  const results = roots.map((root) => late.get(root.id) ?? planned.get(root.id)!.result);
   for (const [index, root] of roots.entries()) {
     const result = results[index]!;
     counts[result.status] += 1;

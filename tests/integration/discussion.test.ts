@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseImportBuffers } from "~/content/import-set.ts";
 import type { Role } from "~/models/authz.ts";
-import { importContent } from "~/models/content.server.ts";
+import { importContent, importContentTx, planImport } from "~/models/content.server.ts";
 import {
   deleteComment,
   editComment,
@@ -293,5 +293,46 @@ describe("re-anchoring on a new revision", () => {
     const discussion = await loadDiscussion(db(), { ...where, viewer: member, promptKeys: new Set() });
     expect(discussion.orphans.map((t) => t.id)).toEqual([onDrop]);
     expect(discussion.threads.map((t) => t.id).sort()).toEqual([onKeep, onEdit].sort());
+  });
+
+  it("is worked out before the import's transaction opens, and a thread started or a revision made meanwhile is still placed right", async () => {
+    const course = await db().course.create({ data: { slug: `plan-${randomBytes(6).toString("hex")}`, title: "Plan", dayCount: 1 } });
+    const group = await db().group.create({ data: { courseId: course.id, name: "Plan group" } });
+    await db().membership.create({ data: { groupId: group.id, userId: member.userId, role: "member" } });
+    const source = (paragraphs: string[]) =>
+      parseImportBuffers([{ name: "day-1.md", data: new TextEncoder().encode(`---\ncourse: ${course.slug}\ncourseTitle: Plan\ndays: 1\nday: 1\ntitle: One\n---\n\n${paragraphs.join("\n\n")}\n`) }]);
+    const first = "Tide tables print the hour of high water for every day of the coming month.";
+    const second = "Fishermen plan their trips around the ebb so the boats are never stranded.";
+    await importContent(db(), source([first, second]));
+    const lesson = await db().lesson.findFirstOrThrow({ where: { courseId: course.id }, include: { readings: { include: { currentRevision: { include: { passages: true } } } } } });
+    const reading = lesson.readings[0]!;
+    const keyOf = (text: string) => reading.currentRevision!.passages.find((p) => p.text === text)!.key;
+    const post = async (text: string, quote: string) => {
+      const start = text.indexOf(quote);
+      const result = await postComment(db(), { groupId: group.id, lessonId: lesson.id }, member, { id: newId(), body: "note", kind: "comment", readingId: reading.id, passageKey: keyOf(text), quoteExact: quote, quoteStart: start, quoteEnd: start + quote.length });
+      return (result as { commentId: string }).commentId;
+    };
+    const early = await post(second, "never stranded");
+
+    // The second paragraph moves to the top: its threads follow it.
+    const revised = source(["A new opening about charts.", second, first]);
+    const plans = await planImport(db(), revised);
+    expect(plans.size).toBe(1);
+    const late = await post(first, "the coming month");
+    await db().$transaction((tx) => importContentTx(tx, revised, {}, plans));
+    for (const [id, text] of [[early, second], [late, first]] as const) {
+      expect(await db().comment.findUniqueOrThrow({ where: { id } })).toMatchObject({ passageKey: keyOf(text), anchorRevision: 2, anchorStatus: expect.not.stringMatching("orphan") });
+    }
+
+    // A plan made against revision 2 is not used once revision 3 exists: the gone passage's thread is an orphan.
+    const restored = source([second, first]);
+    const stale = await planImport(db(), restored);
+    await importContent(db(), source([second]));
+    await db().$transaction((tx) => importContentTx(tx, restored, {}, stale));
+    const revision = await db().reading.findUniqueOrThrow({ where: { id: reading.id }, include: { currentRevision: { include: { passages: true } } } });
+    expect(revision.currentRevision!.number).toBe(4);
+    // Keys are matched against revision 3, where the first paragraph was gone: it comes back as new.
+    expect(revision.currentRevision!.passages.find((p) => p.text === first)).toMatchObject({ matchedBy: "new" });
+    expect(await db().comment.findUniqueOrThrow({ where: { id: late } })).toMatchObject({ anchorStatus: "orphan", anchorRevision: 3 });
   });
 });
