@@ -7,6 +7,7 @@ import type { Db } from "~/db/client.server.ts";
 import { findMentions, mentionHandle } from "~/content/comment-markdown.ts";
 import { validateQuote, makeQuoteSelector } from "~/content/anchoring.ts";
 import { can, decide, type Decision, type Role } from "./authz.ts";
+import { writeOnce } from "./client-ids.server.ts";
 import { audit } from "./group.server.ts";
 import { REACTIONS, type CommentKind, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
 
@@ -235,11 +236,42 @@ async function currentPassage(db: Db, lessonId: string, readingId: string, passa
 
 export type PostResult = Done<{ commentId: string; duplicate: boolean }> | Refusal;
 
-/** Idempotent on the client-chosen id: posting the same comment twice stores it once. */
-async function existingPost(db: Db, id: string, authorId: string, groupId: string): Promise<PostResult | null> {
-  const existing = await db.comment.findUnique({ where: { id }, select: { authorId: true, groupId: true } });
+/** What a post is: who writes it where. The same id again is the same post only if all of this matches. */
+interface PostKey {
+  id: string;
+  authorId: string;
+  groupId: string;
+  lessonId: string;
+  /** The comment replied to; null for a thread of its own, which names its passage instead. */
+  parentId: string | null;
+  passage?: { readingId: string; passageKey: string };
+}
+
+/**
+ * Idempotent on the client-chosen id (app/models/client-ids.server.ts): the same post sent again, or
+ * several times at once, is stored once and every copy is answered as a duplicate of it; the same id
+ * for someone else's post or another target is refused and changes nothing.
+ */
+function postOnce(db: Db, key: PostKey, write: () => Promise<Refusal | void>): Promise<PostResult> {
+  return writeOnce<PostResult>(
+    () => existingPost(db, key),
+    async () => (await write()) ?? { ok: true, commentId: key.id, duplicate: false },
+  );
+}
+
+async function existingPost(db: Db, key: PostKey): Promise<PostResult | null> {
+  const existing = await db.comment.findUnique({
+    where: { id: key.id },
+    select: { authorId: true, groupId: true, lessonId: true, parentId: true, readingId: true, originalPassageKey: true },
+  });
   if (!existing) return null;
-  if (existing.authorId === authorId && existing.groupId === groupId) return { ok: true, commentId: id, duplicate: true };
+  const same =
+    existing.authorId === key.authorId &&
+    existing.groupId === key.groupId &&
+    existing.lessonId === key.lessonId &&
+    existing.parentId === key.parentId &&
+    (!key.passage || (existing.readingId === key.passage.readingId && existing.originalPassageKey === key.passage.passageKey));
+  if (same) return { ok: true, commentId: key.id, duplicate: true };
   return refuse(409, "That comment id is taken: reload the page and try again.");
 }
 
@@ -251,84 +283,84 @@ export async function postComment(
 ): Promise<PostResult> {
   const denied = fromDecision(decide(viewer.role, "discussion.post"));
   if (denied) return denied;
-  const duplicate = await existingPost(db, input.id, viewer.userId, scope.groupId);
-  if (duplicate) return duplicate;
-  const target = await currentPassage(db, scope.lessonId, input.readingId, input.passageKey);
-  if (!target) return refuse(400, "That passage is not in this lesson (it may have just been revised): reload the page.");
-  if (input.kind === "answer" && target.passage.kind !== "prompt") return refuse(400, "Answers go on practice prompts; use a comment or a question here.");
-  let quote: { exact: string; prefix: string; suffix: string; start: number; end: number } | null = null;
-  if (input.quoteExact) {
-    const proposed = input.quoteStart !== null && input.quoteEnd !== null ? makeQuoteSelector(target.passage.text, input.quoteStart, input.quoteEnd) : null;
-    quote = validateQuote(target.passage.text, { exact: input.quoteExact, prefix: proposed?.prefix ?? "", suffix: proposed?.suffix ?? "", start: input.quoteStart ?? 0, end: input.quoteEnd ?? 0 });
-    if (!quote) return refuse(400, "The quoted words are not in that passage: select them again.");
-  }
-  await db.$transaction(async (tx) => {
-    await tx.comment.create({
-      data: {
-        id: input.id,
-        groupId: scope.groupId,
-        lessonId: scope.lessonId,
-        readingId: input.readingId,
-        passageKey: target.passage.key,
-        anchorRevision: target.revision,
-        quoteExact: quote?.exact ?? null,
-        quotePrefix: quote?.prefix ?? null,
-        quoteSuffix: quote?.suffix ?? null,
-        quoteStart: quote?.start ?? null,
-        quoteEnd: quote?.end ?? null,
-        originalRevision: target.revision,
-        originalPassageKey: target.passage.key,
-        originalQuote: quote?.exact ?? null,
-        rootId: input.id,
-        authorId: viewer.userId,
-        kind: input.kind,
-        body: input.body,
-      },
+  const key = { id: input.id, authorId: viewer.userId, groupId: scope.groupId, lessonId: scope.lessonId, parentId: null, passage: { readingId: input.readingId, passageKey: input.passageKey } };
+  return postOnce(db, key, async () => {
+    const target = await currentPassage(db, scope.lessonId, input.readingId, input.passageKey);
+    if (!target) return refuse(400, "That passage is not in this lesson (it may have just been revised): reload the page.");
+    if (input.kind === "answer" && target.passage.kind !== "prompt") return refuse(400, "Answers go on practice prompts; use a comment or a question here.");
+    let quote: { exact: string; prefix: string; suffix: string; start: number; end: number } | null = null;
+    if (input.quoteExact) {
+      const proposed = input.quoteStart !== null && input.quoteEnd !== null ? makeQuoteSelector(target.passage.text, input.quoteStart, input.quoteEnd) : null;
+      quote = validateQuote(target.passage.text, { exact: input.quoteExact, prefix: proposed?.prefix ?? "", suffix: proposed?.suffix ?? "", start: input.quoteStart ?? 0, end: input.quoteEnd ?? 0 });
+      if (!quote) return refuse(400, "The quoted words are not in that passage: select them again.");
+    }
+    await db.$transaction(async (tx) => {
+      await tx.comment.create({
+        data: {
+          id: input.id,
+          groupId: scope.groupId,
+          lessonId: scope.lessonId,
+          readingId: input.readingId,
+          passageKey: target.passage.key,
+          anchorRevision: target.revision,
+          quoteExact: quote?.exact ?? null,
+          quotePrefix: quote?.prefix ?? null,
+          quoteSuffix: quote?.suffix ?? null,
+          quoteStart: quote?.start ?? null,
+          quoteEnd: quote?.end ?? null,
+          originalRevision: target.revision,
+          originalPassageKey: target.passage.key,
+          originalQuote: quote?.exact ?? null,
+          rootId: input.id,
+          authorId: viewer.userId,
+          kind: input.kind,
+          body: input.body,
+        },
+      });
+      await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip: new Set() });
     });
-    await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip: new Set() });
   });
-  return { ok: true, commentId: input.id, duplicate: false };
 }
 
 export async function postReply(db: Db, scope: LessonScope, viewer: Viewer, input: { id: string; body: string; parentId: string }): Promise<PostResult> {
   const denied = fromDecision(decide(viewer.role, "discussion.post"));
   if (denied) return denied;
-  const duplicate = await existingPost(db, input.id, viewer.userId, scope.groupId);
-  if (duplicate) return duplicate;
-  const parent = await db.comment.findFirst({ where: { id: input.parentId, groupId: scope.groupId, lessonId: scope.lessonId } });
-  if (!parent) return refuse(404, "The comment you are replying to is not in this lesson.");
-  const root = parent.rootId === parent.id ? parent : await db.comment.findUniqueOrThrow({ where: { id: parent.rootId } });
-  if (root.lockedAt && !can(viewer.role, "discussion.moderate")) return refuse(403, "This thread is locked: no new replies.");
-  if (root.kind === "answer" && root.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) {
-    const answered = await db.comment.count({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, passageKey: root.passageKey, deletedAt: null } });
-    if (!answered && !root.pinnedAt) return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
-  }
-  await db.$transaction(async (tx) => {
-    await tx.comment.create({
-      data: {
-        id: input.id,
-        groupId: scope.groupId,
-        lessonId: scope.lessonId,
-        readingId: root.readingId,
-        passageKey: root.passageKey,
-        anchorRevision: root.anchorRevision,
-        originalRevision: root.originalRevision,
-        originalPassageKey: root.originalPassageKey,
-        parentId: parent.id,
-        rootId: root.id,
-        authorId: viewer.userId,
-        kind: "comment",
-        body: input.body,
-      },
-    });
-    const skip = new Set<string>();
-    if (parent.authorId !== viewer.userId && !parent.deletedAt) {
-      await tx.notification.create({ data: { userId: parent.authorId, groupId: scope.groupId, type: "reply", commentId: input.id, actorId: viewer.userId } });
-      skip.add(parent.authorId);
+  const key = { id: input.id, authorId: viewer.userId, groupId: scope.groupId, lessonId: scope.lessonId, parentId: input.parentId };
+  return postOnce(db, key, async () => {
+    const parent = await db.comment.findFirst({ where: { id: input.parentId, groupId: scope.groupId, lessonId: scope.lessonId } });
+    if (!parent) return refuse(404, "The comment you are replying to is not in this lesson.");
+    const root = parent.rootId === parent.id ? parent : await db.comment.findUniqueOrThrow({ where: { id: parent.rootId } });
+    if (root.lockedAt && !can(viewer.role, "discussion.moderate")) return refuse(403, "This thread is locked: no new replies.");
+    if (root.kind === "answer" && root.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) {
+      const answered = await db.comment.count({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, passageKey: root.passageKey, deletedAt: null } });
+      if (!answered && !root.pinnedAt) return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
     }
-    await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip });
+    await db.$transaction(async (tx) => {
+      await tx.comment.create({
+        data: {
+          id: input.id,
+          groupId: scope.groupId,
+          lessonId: scope.lessonId,
+          readingId: root.readingId,
+          passageKey: root.passageKey,
+          anchorRevision: root.anchorRevision,
+          originalRevision: root.originalRevision,
+          originalPassageKey: root.originalPassageKey,
+          parentId: parent.id,
+          rootId: root.id,
+          authorId: viewer.userId,
+          kind: "comment",
+          body: input.body,
+        },
+      });
+      const skip = new Set<string>();
+      if (parent.authorId !== viewer.userId && !parent.deletedAt) {
+        await tx.notification.create({ data: { userId: parent.authorId, groupId: scope.groupId, type: "reply", commentId: input.id, actorId: viewer.userId } });
+        skip.add(parent.authorId);
+      }
+      await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip });
+    });
   });
-  return { ok: true, commentId: input.id, duplicate: false };
 }
 
 /** One notification per mentioned member (never the author, never twice, never a non-member). */

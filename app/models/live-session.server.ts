@@ -6,6 +6,7 @@
  */
 import type { Db } from "~/db/client.server.ts";
 import { decide, type Decision, type Role } from "./authz.ts";
+import { isUniqueViolation, writeOnce } from "./client-ids.server.ts";
 import { audit } from "./group.server.ts";
 import { scheduleProblem, sessionStatus, type SessionStatus } from "./live-session-rules.ts";
 import type { LiveBrief } from "~/realtime/events.ts";
@@ -188,13 +189,10 @@ async function lessonOfDay(db: Db, groupId: string, day: number) {
   return db.lesson.findUnique({ where: { courseId_day: { courseId: group.courseId, day } }, select: { id: true, title: true } });
 }
 
-function isUniqueViolation(error: unknown) {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
-}
-
 const ALREADY_RUNNING = "A live session is already running in this group: end it before starting another.";
 
-export type SessionResult = { ok: true; sessionId: string; day: number } | SessionRefusal;
+/** `duplicate`: what was asked was already done (a retried question): nothing changed now. */
+export type SessionResult = { ok: true; sessionId: string; day: number; duplicate?: boolean } | SessionRefusal;
 
 /** Starts a session on `day` now, with the actor as its facilitator. */
 export async function startSession(db: Db, groupId: string, actor: Actor, input: { day: number; title: string }, now = new Date()): Promise<SessionResult> {
@@ -344,25 +342,24 @@ export async function raiseQuestion(db: Db, groupId: string, actor: Actor, input
   if (denied) return denied;
   const session = await runningOrRefuse(db, groupId, input.sessionId);
   if ("ok" in session) return session;
-  const existing = await db.sessionQuestion.findUnique({ where: { id: input.id }, select: { authorId: true, sessionId: true } });
-  if (existing) {
-    // The same question sent again (a retry): already asked.
-    if (existing.authorId === actor.userId && existing.sessionId === session.id) return { ok: true, sessionId: session.id, day: session.day };
+  // Idempotent on the client-chosen id (app/models/client-ids.server.ts): the same question sent
+  // again, or several times at once, is asked once; the id of someone else's question is refused.
+  const asked = async (): Promise<SessionResult | null> => {
+    const existing = await db.sessionQuestion.findUnique({ where: { id: input.id }, select: { authorId: true, sessionId: true } });
+    if (!existing) return null;
+    if (existing.authorId === actor.userId && existing.sessionId === session.id) return { ok: true, sessionId: session.id, day: session.day, duplicate: true };
     return refuse(409, "That question id is taken: reload the page and try again.");
-  }
-  const [mineOpen, total] = await Promise.all([
-    db.sessionQuestion.count({ where: { sessionId: session.id, authorId: actor.userId, answeredAt: null, dismissedAt: null } }),
-    db.sessionQuestion.count({ where: { sessionId: session.id } }),
-  ]);
-  if (mineOpen >= MAX_OPEN_QUESTIONS_PER_PERSON) return refuse(400, `You have ${MAX_OPEN_QUESTIONS_PER_PERSON} open questions: wait for some to be answered.`);
-  if (total >= MAX_QUESTIONS_PER_SESSION) return refuse(400, "This session's question queue is full.");
-  try {
+  };
+  return writeOnce(asked, async () => {
+    const [mineOpen, total] = await Promise.all([
+      db.sessionQuestion.count({ where: { sessionId: session.id, authorId: actor.userId, answeredAt: null, dismissedAt: null } }),
+      db.sessionQuestion.count({ where: { sessionId: session.id } }),
+    ]);
+    if (mineOpen >= MAX_OPEN_QUESTIONS_PER_PERSON) return refuse(400, `You have ${MAX_OPEN_QUESTIONS_PER_PERSON} open questions: wait for some to be answered.`);
+    if (total >= MAX_QUESTIONS_PER_SESSION) return refuse(400, "This session's question queue is full.");
     await db.sessionQuestion.create({ data: { id: input.id, sessionId: session.id, authorId: actor.userId, body: input.body, createdAt: now } });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: true, sessionId: session.id, day: session.day };
-    throw error;
-  }
-  return { ok: true, sessionId: session.id, day: session.day };
+    return { ok: true, sessionId: session.id, day: session.day };
+  });
 }
 
 async function questionIn(db: Db, sessionId: string, questionId: string) {

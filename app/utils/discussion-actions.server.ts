@@ -36,7 +36,8 @@ const commentRef = z.object({ commentId: z.string().min(1).max(40) });
 const pinSchema = commentRef.extend({ scope: z.enum(["passage", "lesson", "none"], { error: "Pin to the passage or the lesson." }) });
 const moderateSchema = commentRef.extend({ action: z.enum(["hide", "restore", "lock", "unlock", "dismiss"], { error: "Unknown moderation action." }) });
 
-type Outcome = { ok: true; commentId: string } | Refusal;
+/** `duplicate`: the post was already stored (a retry, or a copy that lost the race): nothing changed now. */
+type Outcome = { ok: true; commentId: string; duplicate?: boolean } | Refusal;
 interface Handler<T> {
   schema: z.ZodType<T>;
   run(db: Db, scope: LessonScope, viewer: Viewer, input: T): Promise<Outcome>;
@@ -49,11 +50,11 @@ const onComment = (result: { ok: true } | Refusal, commentId: string): Outcome =
 const HANDLERS = {
   post: handler(newCommentSchema, async (db, scope, viewer, input) => {
     const result = await postComment(db, scope, viewer, input);
-    return result.ok ? { ok: true, commentId: result.commentId } : result;
+    return result.ok ? { ok: true, commentId: result.commentId, duplicate: result.duplicate } : result;
   }),
   reply: handler(replySchema, async (db, scope, viewer, input) => {
     const result = await postReply(db, scope, viewer, input);
-    return result.ok ? { ok: true, commentId: result.commentId } : result;
+    return result.ok ? { ok: true, commentId: result.commentId, duplicate: result.duplicate } : result;
   }),
   edit: handler(editSchema, async (db, scope, viewer, input) => onComment(await editComment(db, scope, viewer, input), input.commentId)),
   delete: handler(commentRef, async (db, scope, viewer, input) => onComment(await deleteComment(db, scope, viewer, input.commentId), input.commentId)),
@@ -102,16 +103,20 @@ export async function discussionAction({ request, context, params }: ActionFunct
   // Committed: everyone on this lesson catches up from the database (the event carries no content,
   // so what each person may see is decided again by the page's loader).
   // The change goes into the lesson's log first, so a page that misses the event finds it by cursor.
-  const changed = await context.db.comment.findUnique({ where: { id: outcome.commentId }, select: { passageKey: true } });
-  const change = await recordLessonEvent(context.db, {
-    groupId: group.id,
-    day,
-    commentId: outcome.commentId,
-    intent: intent.data,
-    passageKey: changed?.passageKey ?? null,
-    actorId: auth.user.id,
-  });
-  context.realtime.discussionChanged(group.id, day, change);
+  // A post that was already stored (a retry, or a copy of it that lost the race) was logged and
+  // announced by the request that stored it: it is answered the same, and changes nothing.
+  if (!outcome.duplicate) {
+    const changed = await context.db.comment.findUnique({ where: { id: outcome.commentId }, select: { passageKey: true } });
+    const change = await recordLessonEvent(context.db, {
+      groupId: group.id,
+      day,
+      commentId: outcome.commentId,
+      intent: intent.data,
+      passageKey: changed?.passageKey ?? null,
+      actorId: auth.user.id,
+    });
+    context.realtime.discussionChanged(group.id, day, change);
+  }
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
   // Forms posted from elsewhere (the moderation queue) may ask to go back there.
   if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));

@@ -94,7 +94,8 @@ export async function sessionAction({ request, context, params }: ActionFunction
 
   // Committed: everyone on the lesson gets the session's new state (a scheduled one concerns nobody yet).
   const lifecycle = intent.data === "start" || intent.data === "start-scheduled" || intent.data === "end";
-  if (intent.data !== "schedule" && intent.data !== "cancel") context.realtime.sessionChanged(group.id, result.day, result.sessionId, { lifecycle });
+  // (A retried question that was already asked was announced by the request that asked it.)
+  if (intent.data !== "schedule" && intent.data !== "cancel" && !result.duplicate) context.realtime.sessionChanged(group.id, result.day, result.sessionId, { lifecycle });
   if (js) {
     const [session, votes] = await Promise.all([loadSessionView(context.db, group.id, result.sessionId), myVotes(context.db, result.sessionId, auth.user.id)]);
     return data<SessionActionData>({ ok: true, intent: intent.data, sessionId: result.sessionId, session, myVotes: votes });
