@@ -19,6 +19,7 @@ import type { Database } from "./app/db/client.server.ts";
 import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
 import { createLogger, type Logger } from "./app/server/logger.server.ts";
 import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "./app/models/rate-limit.server.ts";
 import { bodyLimitGuard, csrfGuard, sessionGuard, DEFAULT_BODY_LIMIT, type RequestAuth } from "./app/server/http-guards.server.ts";
 import { createRealtime, type RealtimeServer, type RealtimeTimings } from "./app/realtime/socket.server.ts";
 import { pruneLessonEvents } from "./app/models/lesson-events.server.ts";
@@ -51,9 +52,12 @@ export interface CreateAppServerOptions {
   beforeRemix?: (app: express.Express) => void;
   /** Realtime timings to change (tests: idle after a few hundred milliseconds). */
   realtimeTimings?: Partial<RealtimeTimings>;
+  /** Rate limits to change (tests that post more than a person would, or reach a limit quickly). */
+  rateLimits?: Partial<RateLimits>;
 }
 
-export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix, mailer = logMailer(logger), realtimeTimings }: CreateAppServerOptions): Promise<AppServer> {
+export async function createAppServer({ env, logger = createLogger(env.logLevel), mode, beforeRemix, mailer = logMailer(logger), realtimeTimings, rateLimits }: CreateAppServerOptions): Promise<AppServer> {
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...rateLimits };
   const production = (mode ?? (env.nodeEnv === "production" ? "production" : "development")) === "production";
   const database = await prepareDatabase(env.database, {
     rootDir,
@@ -125,6 +129,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
         logger,
         mailer,
         publicOrigin: env.publicOrigin,
+        rateLimits: limits,
       }) satisfies AppContext,
     }),
   );

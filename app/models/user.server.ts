@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Db } from "~/db/client.server.ts";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server.ts";
 import type { changePasswordSchema, logInSchema, signUpSchema } from "./user-rules.ts";
-import { hitRateLimit, peekRateLimit, clearRateLimit, type RateLimitRule } from "./rate-limit.server.ts";
+import { clearRateLimit, consumeRateLimit, DEFAULT_RATE_LIMITS, refundRateLimit, type RateLimits } from "./rate-limit.server.ts";
 
 export async function findUserByEmail(db: Db, address: string) {
   return db.user.findUnique({ where: { email: address.trim().toLowerCase() } });
@@ -33,43 +33,36 @@ export async function createUser(db: Db, input: z.output<typeof signUpSchema>): 
   }
 }
 
-export const LOGIN_LIMITS = {
-  perAccount: { limit: 8, windowMs: 15 * 60 * 1000 } satisfies RateLimitRule,
-  perAddress: { limit: 40, windowMs: 15 * 60 * 1000 } satisfies RateLimitRule,
-};
-
 export type LogInResult =
   | { ok: true; userId: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate-limited"; retryAfterMs: number };
 
 /**
- * Checks credentials with the login rate limit: failures count per account and per client address
- * (a successful login never counts, so a busy shared address is not locked out by its own users).
+ * Checks credentials with the login rate limit: each attempt is counted per account and per client
+ * address before the password is checked (atomically, so parallel guesses cannot slip past the limit);
+ * a successful login gives its count back, so a busy shared address is not locked out by its own users.
  * Unknown accounts and wrong passwords take the same time and give the same answer.
  */
 export async function logIn(
   db: Db,
   input: z.output<typeof logInSchema>,
   clientAddress: string,
-  limits = LOGIN_LIMITS,
+  limits: Pick<RateLimits, "loginPerAccount" | "loginPerAddress"> = DEFAULT_RATE_LIMITS,
 ): Promise<LogInResult> {
   const accountKey = `login:account:${input.email}`;
   const addressKey = `login:address:${clientAddress}`;
   const [account, address] = await Promise.all([
-    peekRateLimit(db, accountKey, limits.perAccount),
-    peekRateLimit(db, addressKey, limits.perAddress),
+    consumeRateLimit(db, accountKey, limits.loginPerAccount),
+    consumeRateLimit(db, addressKey, limits.loginPerAddress),
   ]);
   if (!account.allowed || !address.allowed) {
     return { ok: false, reason: "rate-limited", retryAfterMs: Math.max(account.retryAfterMs, address.retryAfterMs) };
   }
   const user = await findUserByEmail(db, input.email);
   const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
-  if (!user || !valid) {
-    await Promise.all([hitRateLimit(db, accountKey, limits.perAccount), hitRateLimit(db, addressKey, limits.perAddress)]);
-    return { ok: false, reason: "invalid" };
-  }
-  await clearRateLimit(db, accountKey);
+  if (!user || !valid) return { ok: false, reason: "invalid" };
+  await Promise.all([clearRateLimit(db, accountKey), refundRateLimit(db, addressKey)]);
   return { ok: true, userId: user.id };
 }
 

@@ -16,6 +16,10 @@ import { describeImport } from "~/models/content-report.ts";
 import { ImportRefused, importContent } from "~/models/content.server.ts";
 import { getCourseOutline } from "~/models/course.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
+import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
+
+// A refused write says when to retry (Retry-After).
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Import lessons · ${data.course.title}` : "Import lessons" }];
 
@@ -39,6 +43,9 @@ type ActionResult = { ok: true; report: string[] } | { ok: false; problems: stri
 export async function action(args: ActionFunctionArgs) {
   const course = await requireOwnedCourse(args);
   const refuse = (problems: string[]) => data<ActionResult>({ ok: false, problems }, { status: 400 });
+  // Counted before the upload is read: a refused upload costs no memory.
+  const limited = await overLimit(args.context, "uploadsPerUser", args.context.auth!.user.id);
+  if (limited) return data<ActionResult>({ ok: false, problems: [limited.message] }, { status: limited.status, headers: limited.headers });
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(

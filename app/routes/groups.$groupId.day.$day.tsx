@@ -30,6 +30,10 @@ import { myVotes, runningSession, runningSessionView } from "~/models/live-sessi
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 import { browserOffline, isOfflineResult, serverOrOffline } from "~/utils/offline.ts";
+import { passRetryAfter } from "~/utils/rate-limits.server.ts";
+
+// A refused write says when to retry (Retry-After).
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Day ${data.lesson.day}: ${data.lesson.title} · ${data.group.name}` : "Marginalia" },

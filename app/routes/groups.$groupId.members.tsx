@@ -8,6 +8,10 @@ import { inviteEmailSchema, inviteLinkSchema } from "~/models/group-rules.ts";
 import { createInviteLink, inviteByEmail, inviteUrl, listInvites, revokeInvite } from "~/models/invite.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
 import { requestOrigin, requireGroupMember, requireGroupPermission, requirePermission } from "~/utils/group-access.server.ts";
+import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
+
+// A refused write says when to retry (Retry-After).
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members · ${data.group.name}` : "Members" }];
 
@@ -53,13 +57,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data<Result>({ intent: "unknown", errors: { form: "Unknown action." } }, { status: 400 });
-  const fail = (errors: Record<string, string>, status = 400) => data<Result>({ intent: intent.data, errors }, { status });
+  const fail = (errors: Record<string, string>, status = 400, headers?: HeadersInit) => data<Result>({ intent: intent.data, errors }, { status, headers });
+  const inviteLimit = async () => {
+    const limited = await overLimit(context, "invitesPerUser", auth.user.id);
+    return limited && fail({ form: limited.message }, limited.status, limited.headers);
+  };
 
   switch (intent.data) {
     case "invite-link": {
       requirePermission(role, "group.invite");
       const parsed = inviteLinkSchema.safeParse(values);
       if (!parsed.success) return fail(fieldErrors(parsed.error));
+      const limited = await inviteLimit();
+      if (limited) return limited;
       await createInviteLink(context.db, { groupId: group.id, actorId: auth.user.id, ...parsed.data });
       return data<Result>({ intent: intent.data, errors: {}, done: "A new invite link is ready below." });
     }
@@ -67,6 +77,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       requirePermission(role, "group.invite");
       const parsed = inviteEmailSchema.safeParse(values);
       if (!parsed.success) return fail(fieldErrors(parsed.error));
+      const limited = await inviteLimit();
+      if (limited) return limited;
       const result = await inviteByEmail(context.db, context.mailer, {
         groupId: group.id,
         actorId: auth.user.id,

@@ -13,6 +13,10 @@ import { sessionSummary } from "~/models/live-session.server.ts";
 import { formatSessionTime } from "~/models/live-session-rules.ts";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 import { sessionAction } from "~/utils/session-actions.server.ts";
+import { passRetryAfter } from "~/utils/rate-limits.server.ts";
+
+// A refused write says when to retry (Retry-After).
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Live session, Day ${data.summary.session.day} · ${data.group.name}` : "Live session" },

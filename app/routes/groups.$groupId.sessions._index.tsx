@@ -14,6 +14,10 @@ import { formatSessionTime, MAX_QUESTION_LENGTH, MAX_SESSION_TITLE_LENGTH } from
 import { currentDay } from "~/models/pace.ts";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 import { sessionAction, type SessionActionData } from "~/utils/session-actions.server.ts";
+import { passRetryAfter } from "~/utils/rate-limits.server.ts";
+
+// A refused write says when to retry (Retry-After).
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Live sessions · ${data.group.name}` : "Live sessions" }];
 

@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const echo = { email: values.email ?? "" };
   const parsed = logInSchema.safeParse(values);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });
-  const result = await logIn(context.db, parsed.data, context.clientAddress);
+  const result = await logIn(context.db, parsed.data, context.clientAddress, context.rateLimits);
   if (!result.ok && result.reason === "rate-limited") {
     const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000));
     return data(

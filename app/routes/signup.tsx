@@ -5,6 +5,10 @@ import { createUser } from "~/models/user.server.ts";
 import { PASSWORD_MIN, signUpSchema } from "~/models/user-rules.ts";
 import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues } from "~/utils/forms.ts";
+import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
+
+// A refused write says when to retry (Retry-After).
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Marginalia" }];
 
@@ -19,6 +23,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = signUpSchema.safeParse(values);
   const echo = { email: values.email ?? "", displayName: values.displayName ?? "" };
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });
+  const limited = await overLimit(context, "signUpPerAddress", context.clientAddress);
+  if (limited) return data({ errors: { form: limited.message }, values: echo }, { status: limited.status, headers: limited.headers });
   const result = await createUser(context.db, parsed.data);
   if (!result.ok) return data({ errors: { [result.field]: result.message }, values: echo }, { status: 400 });
   return signedInRedirect(context, { id: result.userId, email: parsed.data.email }, values.redirectTo);

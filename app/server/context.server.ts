@@ -1,4 +1,5 @@
 import type { Db } from "~/db/client.server.ts";
+import type { RateLimits } from "~/models/rate-limit.server.ts";
 import type { RealtimeControl } from "~/realtime/socket.server.ts";
 import type { Logger } from "./logger.server.ts";
 import type { Mailer } from "./mailer.server.ts";
@@ -17,6 +18,8 @@ export interface AppContext {
   mailer: Mailer;
   /** PUBLIC_ORIGIN when configured (links in mail), else links use the request's origin. */
   publicOrigin: string | undefined;
+  /** Every rate limit (app/models/rate-limit.server.ts), the same for every request of this server. */
+  rateLimits: RateLimits;
 }
 
 declare module "@remix-run/server-runtime" {

@@ -26,6 +26,7 @@ import { recordLessonEvent } from "~/models/lesson-events.server.ts";
 import { formValues } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 import { safeRedirect } from "./auth.server.ts";
+import { overLimit } from "./rate-limits.server.ts";
 
 interface LessonScope {
   groupId: string;
@@ -91,13 +92,17 @@ export async function discussionAction({ request, context, params }: ActionFunct
   const scope: LessonScope = { groupId: group.id, lessonId };
   const viewer = { userId: auth.user.id, role };
 
-  const refuse = (status: number, intent: string, message: string) =>
-    data<DiscussionActionData>({ ok: false, intent, error: message, values }, { status });
+  const refuse = (status: number, intent: string, message: string, headers?: HeadersInit) =>
+    data<DiscussionActionData>({ ok: false, intent, error: message, values }, { status, headers });
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return refuse(400, "unknown", "Unknown action.");
   const { schema, run } = HANDLERS[intent.data];
   const input = schema.safeParse(values);
   if (!input.success) return refuse(400, intent.data, input.error.issues[0]!.message);
+  if (intent.data === "post" || intent.data === "reply") {
+    const limited = await overLimit(context, "postsPerUser", auth.user.id);
+    if (limited) return refuse(limited.status, intent.data, limited.message, limited.headers);
+  }
   const outcome = await run(context.db, scope, viewer, input.data);
   if (!outcome.ok) return refuse(outcome.status, intent.data, outcome.message);
   // Committed: everyone on this lesson catches up from the database (the event carries no content,

@@ -31,6 +31,7 @@ import type { Db } from "~/db/client.server.ts";
 import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema, zonedTimeToUtc } from "~/models/live-session-rules.ts";
 import { safeRedirect } from "./auth.server.ts";
 import { formValues } from "./forms.ts";
+import { overLimit } from "./rate-limits.server.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 
 interface Handler<T> {
@@ -82,13 +83,18 @@ export async function sessionAction({ request, context, params }: ActionFunction
   const values = formValues(await request.formData());
   const js = values._js === "1";
   const actor = { userId: auth.user.id, role };
-  const refuse = (status: number, intent: string, message: string) => data<SessionActionData>({ ok: false, intent, error: message, values }, { status });
+  const refuse = (status: number, intent: string, message: string, headers?: HeadersInit) =>
+    data<SessionActionData>({ ok: false, intent, error: message, values }, { status, headers });
 
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return refuse(400, "unknown", "Unknown action.");
   const { schema, run } = HANDLERS[intent.data];
   const input = schema.safeParse(values);
   if (!input.success) return refuse(400, intent.data, input.error.issues[0]!.message);
+  if (intent.data === "ask") {
+    const limited = await overLimit(context, "postsPerUser", auth.user.id);
+    if (limited) return refuse(limited.status, intent.data, limited.message, limited.headers);
+  }
   const result = await run(input.data, { db: context.db, groupId: group.id, timeZone: group.timeZone, actor });
   if (!result.ok) return refuse(result.status, intent.data, result.message);
 

@@ -10,6 +10,7 @@ import { createAppServer } from "../../server.ts";
 import { ensureProductionBuild } from "../support/build.ts";
 import { migrateAndSeed, testEnv } from "../support/database.ts";
 import { tmpDir } from "../support/paths.ts";
+import { LIFTED_RATE_LIMITS } from "../support/rate-limits.ts";
 
 /** A database file touched this recently may belong to another engineer's run on another E2E_PORT. */
 const IN_USE_MS = 15 * 60 * 1000;
@@ -37,6 +38,7 @@ async function main() {
   await migrateAndSeed(databaseUrl);
 
   const server = await createAppServer({
+    rateLimits: LIFTED_RATE_LIMITS,
     env: testEnv(databaseUrl, { PORT: process.env.E2E_PORT ?? "4317", LOG_LEVEL: "warn" }),
     mode: "production",
   });

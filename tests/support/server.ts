@@ -2,6 +2,8 @@ import { inject } from "vitest";
 import { createAppServer, type AppServer } from "../../server.ts";
 import type { Mail, Mailer } from "~/server/mailer.server.ts";
 import type { RealtimeTimings } from "~/realtime/socket.server.ts";
+import type { RateLimits } from "~/models/rate-limit.server.ts";
+import { LIFTED_RATE_LIMITS } from "./rate-limits.ts";
 import { freshDatabaseUrl as freshUrl, postgresBaseUrl, testEnv } from "./database.ts";
 
 export interface TestServer extends AppServer {
@@ -10,10 +12,10 @@ export interface TestServer extends AppServer {
 
 /** The real server (production build) on port 0 over a fresh database holding the demo course. */
 export async function startTestServer(
-  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean; mailer?: Mailer; realtimeTimings?: Partial<RealtimeTimings> } = {},
+  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean; mailer?: Mailer; realtimeTimings?: Partial<RealtimeTimings>; rateLimits?: Partial<RateLimits> } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl({ empty: options.empty }));
-  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production", mailer: options.mailer, realtimeTimings: options.realtimeTimings });
+  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production", mailer: options.mailer, realtimeTimings: options.realtimeTimings, rateLimits: { ...LIFTED_RATE_LIMITS, ...options.rateLimits } });
   return Object.assign(server, { databaseUrl });
 }
 
