@@ -63,6 +63,8 @@ export function useLessonLive(options: LessonLiveOptions) {
   const catchUp = useCatchUp(options.reloadFailed ?? 0);
   const catchUpRef = useRef(catchUp);
   catchUpRef.current = catchUp;
+  const reloadFailedRef = useRef(options.reloadFailed ?? 0);
+  reloadFailedRef.current = options.reloadFailed ?? 0;
   const onChangeRef = useRef(options.onChange);
   onChangeRef.current = options.onChange;
   const onMissedRef = useRef(options.onMissed);
@@ -98,7 +100,8 @@ export function useLessonLive(options: LessonLiveOptions) {
       if (missed) {
         // What happened meanwhile comes from the database, not from events that never arrived; the
         // cursor moves when the load has brought it (a drop before that asks for it again).
-        if (cursor.rejoined(missed)) catchUpRef.current();
+        // The server is back: a reload that failed meanwhile need not wait for its retry.
+        if (cursor.rejoined(missed) || reloadFailedRef.current > 0) catchUpRef.current();
         const byOthers = missed.changes.filter((change) => change.actorId !== userId);
         if (byOthers.length > 0) onMissedRef.current?.(byOthers);
       }
