@@ -228,10 +228,11 @@ export default function GroupLessonPage() {
   const loaded = useLoaderData<typeof clientLoader>();
   const data = loaded as unknown as LessonData;
   const location = useLocation();
-  // What a failed reload keeps (the first data came with the HTML, not through clientLoader).
+  // What a failed reload keeps (the first data came with the HTML, not through clientLoader); the
+  // address follows changes that load nothing (`?focus=`), for which the data is as good.
   useEffect(() => {
     if (!loaded.reloadFailed) shown = { href: addressOf(location), data: loaded };
-  }, [loaded]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [loaded, location.pathname, location.search]); // eslint-disable-line react-hooks/exhaustive-deps
   // The bar follows each recorded batch without reloading the page.
   const [progress, setProgress] = useState(loaded.progress);
   useEffect(() => setProgress(loaded.progress), [loaded.progress]);
