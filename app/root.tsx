@@ -17,6 +17,7 @@ import {
 import stylesUrl from "~/styles/app.css?url";
 import { unreadNotificationCount } from "~/models/discussion.server.ts";
 import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
+import { liveReloadInFlight } from "~/components/live/use-catch-up.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesUrl },
@@ -25,9 +26,13 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Marginalia" }];
 
-/** Offline, the header's data is kept as it is (see app/utils/offline.ts). */
+/**
+ * Offline, the header's data is kept as it is (see app/utils/offline.ts). A lesson page catching up
+ * on a live change loads only its own data: were the header's load to fail (the server restarting),
+ * the whole page would turn into an error; the header is refreshed by the next navigation or form.
+ */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
-  if (isOfflineResult(actionResult) || browserOffline()) return false;
+  if (isOfflineResult(actionResult) || browserOffline() || liveReloadInFlight()) return false;
   return defaultShouldRevalidate;
 };
 

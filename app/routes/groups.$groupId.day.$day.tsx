@@ -4,8 +4,8 @@
  * without JavaScript: every passage's panel is a link (`?open=<key>#p-<key>`) that renders it open
  * with its forms. With JavaScript the same forms go through fetchers (`_js=1`) and update in place.
  */
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import type { ClientActionFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
+import type { LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
+import type { ClientActionFunctionArgs, ClientLoaderFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
@@ -29,7 +29,7 @@ import { latestLessonEvent } from "~/models/lesson-events.server.ts";
 import { myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
-import { browserOffline, isOfflineResult, serverOrOffline } from "~/utils/offline.ts";
+import { browserOffline, isOfflineResult, loadFailedToReach, serverOrOffline } from "~/utils/offline.ts";
 import { passRetryAfter } from "~/utils/rate-limits.server.ts";
 
 // A refused write says when to retry (Retry-After).
@@ -51,6 +51,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const filterParam = url.searchParams.get("filter");
   const filter: DiscussionFilter = (FILTERS as readonly string[]).includes(filterParam ?? "") ? (filterParam as DiscussionFilter) : "all";
   const userId = auth.user.id;
+  // The catch-up cursor is read before the discussion: every change logged up to it was committed
+  // before the data below is read, so the page's data reflects at least this much (never less, ADR 8).
+  const cursor = await latestLessonEvent(context.db);
   const { reader, lessonId, discussion } = await loadGroupLesson(context.db, { group, role, userId, day, filter });
 
   // After loading: the revised notice and "new since your last visit" compare with the visit before
@@ -146,10 +149,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
-  const [progress, session, cursor] = await Promise.all([
+  const [progress, session] = await Promise.all([
     loadLessonProgress(context.db, { userId, courseId: group.course.id, lessonId }),
     runningSessionView(context.db, group.id, day),
-    latestLessonEvent(context.db),
   ]);
   const elsewhere = session ? null : await runningSession(context.db, group.id);
   const live: LiveData = {
@@ -160,6 +162,34 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     elsewhere: elsewhere ? { day: elsewhere.day } : null,
   };
   return { ...payload, progress, live };
+}
+
+type LessonLoaderData = SerializeFrom<typeof loader>;
+
+/** The data this tab shows now, and for which address: what a failed reload keeps. */
+let shown: { href: string; data: LessonLoaderData } | null = null;
+/** Reloads in a row that could not reach the server. */
+let failures = 0;
+const addressOf = (url: { pathname: string; search: string }) => `${url.pathname}${url.search}`;
+
+/**
+ * In the browser, every load of this page after the first goes through here. When a reload of the
+ * page's own address cannot reach the server (it is restarting, the connection is lost, a proxy
+ * answers 502), the page keeps what it shows — the composers keep their text — and says how many
+ * reloads failed (`reloadFailed`): the live layer shows "Reconnecting…" and tries again with backoff.
+ * Answers the person can act on (not found, not a member any more, signed out) go through as before.
+ */
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs): Promise<LessonLoaderData & { reloadFailed?: number }> {
+  try {
+    const data = await serverLoader<typeof loader>();
+    failures = 0;
+    return data;
+  } catch (error) {
+    const keep = shown && shown.href === addressOf(new URL(request.url)) && !request.signal.aborted && loadFailedToReach(error);
+    if (!keep) throw error;
+    failures += 1;
+    return { ...shown!.data, reloadFailed: failures };
+  }
 }
 
 /** Every discussion form of the page posts here (and the moderation queue's too). */
@@ -199,9 +229,14 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 };
 
 export default function GroupLessonPage() {
-  const loaded = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof clientLoader>();
   const data = loaded as unknown as LessonData;
   const location = useLocation();
+  // What a failed reload keeps (the first data came with the HTML, not through clientLoader); the
+  // address follows changes that load nothing (`?focus=`), for which the data is as good.
+  useEffect(() => {
+    if (!loaded.reloadFailed) shown = { href: addressOf(location), data: loaded };
+  }, [loaded, location.pathname, location.search]); // eslint-disable-line react-hooks/exhaustive-deps
   // The bar follows each recorded batch without reloading the page.
   const [progress, setProgress] = useState(loaded.progress);
   useEffect(() => setProgress(loaded.progress), [loaded.progress]);
@@ -219,7 +254,7 @@ export default function GroupLessonPage() {
         readKeys={progress.readKeys}
         onRecorded={(result) => setProgress((current) => ({ ...current, readCount: result.readCount, status: result.status as typeof current.status }))}
       />
-      <LiveLesson data={data} live={loaded.live}>
+      <LiveLesson data={data} live={loaded.live} reloadFailed={loaded.reloadFailed ?? 0}>
         <DayHrefProvider value={groupDayHref}>
           <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
         </DayHrefProvider>

@@ -27,3 +27,15 @@ export async function serverOrOffline<T>(serverAction: () => Promise<T>): Promis
     return { ok: false, intent: "unknown", offline: true, error: UNREACHABLE };
   }
 }
+
+/**
+ * A load that failed for want of a server, not with an answer: the network failed, the answer was not
+ * one of ours (a proxy's 502 page), or the server failed (5xx, as while it shuts down). A redirect or a
+ * 4xx (not found, not allowed) is an answer the person can act on, and is not one of these.
+ */
+export function loadFailedToReach(error: unknown): boolean {
+  if (error instanceof Response) return error.status >= 500;
+  if (isRouteErrorResponse(error)) return error.status >= 500;
+  if (error instanceof DOMException && error.name === "AbortError") return false;
+  return true;
+}

@@ -1,9 +1,11 @@
 /**
  * Live presence and discussion in three browser contexts: the demo moderator, the demo member, and
  * the member again on a second device. Each person counts once; a comment posted in one browser
- * appears in the others without a reload; typing shows as "… is writing…".
+ * appears in the others without a reload; typing shows as "… is writing…". A dropped connection and a
+ * restarted server (one of the test's own) leave the page, and what is being written, as they were.
  */
 import type { BrowserContext, Page } from "@playwright/test";
+import { RestartableServer } from "./restartable-server.ts";
 import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, open, test } from "./support.ts";
 
 const MEMBER = "member@example.org";
@@ -88,4 +90,81 @@ test("a comment written while offline stays in the composer and is sent once whe
   await sam.waitForLoadState("networkidle");
   await sam.reload({ waitUntil: "networkidle" });
   await expect(panelOf(sam).getByText(text)).toHaveCount(1);
+});
+
+test("the server restarts while a member is writing: the page and the draft stay, and what others wrote arrives", async ({ newContext, browserErrors }) => {
+  test.setTimeout(120_000);
+  const RESTART_PASSAGE = "The clearest way to understand";
+  // A server of this test's own: stopping the shared one would stop every other test.
+  const server = await RestartableServer.start();
+  try {
+    const pageOf = async (email: string) => {
+      const page = await (await newContext({ baseURL: server.url })).newPage();
+      await logIn(page, email, DEMO_PASSWORD);
+      await open(page, "/groups");
+      const href = await page.getByRole("link", { name: "Evening readers" }).first().getAttribute("href");
+      await open(page, `${href}/day/${DAY}`);
+      await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+      return page;
+    };
+    const mira = await pageOf(DEMO_MODERATOR.email);
+    const sam = await pageOf(MEMBER);
+    const toggleOf = (page: Page) => page.getByRole("button", { name: new RegExp(`on “${RESTART_PASSAGE}`) });
+    const panelOf = (page: Page) => page.getByRole("region", { name: new RegExp(`^Comments on “${RESTART_PASSAGE}`) });
+    const title = await sam.getByRole("heading", { level: 1 }).textContent();
+    await toggleOf(mira).click();
+    await toggleOf(sam).click();
+
+    // Sam is writing (not posted yet).
+    const draft = `Half a thought about the log ${Date.now().toString(36)}`;
+    await panelOf(sam).getByLabel("Your comment").fill(draft);
+
+    // Mira posts. Sam's page hears of it and asks for the data; that request is held back until
+    // the server is gone, so it is the reload of a live change that meets a restarting server.
+    const held: Array<() => Promise<void>> = [];
+    let holding = true;
+    await sam.route(/\/day\/\d+\.data/, (route) => {
+      if (!holding) return route.continue();
+      held.push(() => route.continue());
+    });
+    const before = `Posted just before the restart ${Date.now().toString(36)}`;
+    await panelOf(mira).getByLabel("Your comment").fill(before);
+    await panelOf(mira).getByRole("button", { name: "Post", exact: true }).click();
+    await expect(panelOf(mira).getByText(before)).toHaveCount(1);
+    await expect.poll(() => held.length).toBeGreaterThan(0);
+
+    await server.stop();
+    holding = false;
+    for (const release of held.splice(0)) await release();
+
+    // The page stays as it was, the draft with it; it says it is reconnecting, not that something went wrong.
+    await expect(sam.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
+    await expect(sam.getByRole("heading", { level: 1 })).toHaveText(title!);
+    await expect(sam.getByText("Something went wrong")).toHaveCount(0);
+    await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue(draft);
+    await expect(panelOf(sam)).not.toContainText(before);
+
+    // The server is back (same database, same port): Sam's page reconnects by itself and catches up.
+    // (The socket's backoff reaches 10 s ± half while the server is down: the next try may be that far off.)
+    await server.start();
+    await expect(sam.getByRole("status").filter({ hasText: /^Live$/ })).toBeVisible({ timeout: 45_000 });
+    await expect(panelOf(sam).getByText(before)).toHaveCount(1, { timeout: 15_000 });
+    await expect(panelOf(mira).getByText(before)).toHaveCount(1);
+    await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue(draft);
+
+    // Mira writes again after the restart: it arrives live, and Sam's draft is still his.
+    await expect(mira.getByRole("status").filter({ hasText: /^Live$/ })).toBeVisible({ timeout: 45_000 });
+    const after = `Posted after the restart ${Date.now().toString(36)}`;
+    await panelOf(mira).getByLabel("Your comment").fill(after);
+    await panelOf(mira).getByRole("button", { name: "Post", exact: true }).click();
+    await expect(panelOf(sam).getByText(after)).toHaveCount(1, { timeout: 15_000 });
+    await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue(draft);
+    await expect(sam.getByText("Something went wrong")).toHaveCount(0);
+
+    // While the server was down, the browser said so of each attempt to reconnect: expected, and only that.
+    const refused = new RegExp(`WebSocket connection to 'ws://localhost:${server.port}/socket\\.io/.*ERR_CONNECTION_REFUSED`);
+    for (let index = browserErrors.length - 1; index >= 0; index -= 1) if (refused.test(browserErrors[index]!)) browserErrors.splice(index, 1);
+  } finally {
+    await server.stop();
+  }
 });

@@ -1,6 +1,8 @@
 /**
  * The Playwright web server: the production build on a fresh, migrated and seeded SQLite file.
  * Run by playwright.config.ts (`npx tsx tests/e2e/serve.ts`); stops gracefully on SIGTERM/SIGINT.
+ * E2E_PORT and E2E_DATABASE (a file, migrated and seeded only when new) choose where; a browser test
+ * that restarts a server of its own starts it again on the same port and file (restartable-server.ts).
  *
  * Not a test file and not imported by tests: it runs in its own process.
  */
@@ -33,7 +35,8 @@ async function main() {
   ensureProductionBuild();
   mkdirSync(tmpDir, { recursive: true });
   removeOldDatabases();
-  const file = path.join(tmpDir, `e2e-${Date.now()}.db`);
+  // E2E_DATABASE: a given file, kept between starts (a test restarting its own server uses it).
+  const file = process.env.E2E_DATABASE ? path.resolve(process.env.E2E_DATABASE) : path.join(tmpDir, `e2e-${Date.now()}.db`);
   const databaseUrl = `file:${file}`;
   await migrateAndSeed(databaseUrl);
 

@@ -3,7 +3,7 @@
  * can find a field by its label also proves that a screen reader can.
  */
 import { randomBytes } from "node:crypto";
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 
 export { expect };
 
@@ -25,7 +25,7 @@ function watchForErrors(context: BrowserContext, errors: string[]) {
  * `test` with two additions: every browser context fails the test if a page throws, logs an error or
  * gets a 5xx; and `newContext()` opens another browser (its own cookies), closed after the test.
  */
-export const test = base.extend<{ browserErrors: string[]; newContext: () => Promise<BrowserContext> }>({
+export const test = base.extend<{ browserErrors: string[]; newContext: (options?: BrowserContextOptions) => Promise<BrowserContext> }>({
   browserErrors: [
     async ({}, use) => {
       const errors: string[] = [];
@@ -40,8 +40,8 @@ export const test = base.extend<{ browserErrors: string[]; newContext: () => Pro
   },
   newContext: async ({ browser, browserErrors }, use) => {
     const opened: BrowserContext[] = [];
-    await use(async () => {
-      const context = await browser.newContext();
+    await use(async (options) => {
+      const context = await browser.newContext(options);
       watchForErrors(context, browserErrors);
       opened.push(context);
       return context;

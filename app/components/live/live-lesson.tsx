@@ -24,7 +24,7 @@ import { useLessonLive } from "./use-lesson-live.ts";
 export interface LiveData {
   session: LiveSessionView | null;
   myVotes: string[];
-  /** The latest discussion change the page's data includes: where catching up starts. */
+  /** The latest discussion change the page's data reflects (read before the data): where catching up starts. */
   cursor: number;
   /** The viewer may start, spotlight and end sessions. */
   mayRun: boolean;
@@ -37,7 +37,18 @@ const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home
 
 const shareKey = (sessionId: string) => `marginalia:share:${sessionId}`;
 
-export function LiveLesson({ data, live: initial, children }: { data: LessonData; live: LiveData; children: React.ReactNode }) {
+export function LiveLesson({
+  data,
+  live: initial,
+  reloadFailed = 0,
+  children,
+}: {
+  data: LessonData;
+  live: LiveData;
+  /** How many reloads in a row could not reach the server (the page keeps its data and retries). */
+  reloadFailed?: number;
+  children: React.ReactNode;
+}) {
   const hydrated = useHydrated();
   const announce = useAnnounce();
   const [activity, setActivity] = useState<{ passageKey: string; count: number; away: boolean } | null>(null);
@@ -57,6 +68,7 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
     day: data.lesson.day,
     userId: data.me.id,
     cursor: initial.cursor,
+    reloadFailed,
     session: initial.session,
     myVotes: initial.myVotes,
     onChange,
@@ -207,7 +219,8 @@ export function LiveLesson({ data, live: initial, children }: { data: LessonData
         <PositionsContext.Provider value={positionsValue}>
           <LiveTypingProvider value={typing}>
             <div className="live-strip">
-              <PresenceBar present={live.present} status={live.status} me={me} />
+              {/* Connected, but the page's data could not be loaded: still reconnecting, as far as the reader goes. */}
+              <PresenceBar present={live.present} status={live.status === "live" && reloadFailed > 0 ? "reconnecting" : live.status} me={me} />
               {running && attending ? (
                 <p className="session-strip">
                   <span className="live-badge">Live</span> {facilitating ? "You are facilitating" : `Session with ${followName}`}

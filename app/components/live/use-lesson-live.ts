@@ -1,13 +1,15 @@
 /**
  * Live presence, discussion and session state for one group's lesson. Connects once, joins the
- * lesson's room with the last discussion change the page has seen (its cursor), and joins again
- * after every reconnect: the server answers with who is here, the running live session, and every
- * change the page missed, read from the database. Changes make the page catch up through its loader —
- * the database is the source of truth, events only say "look again".
+ * lesson's room with the last discussion change the page's loaded data reflects (its cursor), and
+ * joins again after every reconnect: the server answers with who is here, the running live session,
+ * and every change after that cursor, read from the database. Changes make the page catch up through
+ * its loader — the database is the source of truth, events only say "look again", and the cursor
+ * moves only when a load has brought the data (CatchUpCursor).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { DiscussionChange, LiveSessionView, PresencePerson } from "~/realtime/events.ts";
 import { connectLive, type LiveSocket } from "./socket.ts";
+import { CatchUpCursor } from "./catch-up-cursor.ts";
 import { useCatchUp } from "./use-catch-up.ts";
 import { coalesce } from "~/realtime/coalesce.ts";
 import { applyPresenceDelta } from "~/realtime/presence.ts";
@@ -29,8 +31,10 @@ export interface LessonLiveOptions {
   groupId: string;
   day: number;
   userId: string;
-  /** The last discussion change the loader's data includes (LessonEvent id). */
+  /** The last discussion change the loader's data reflects (LessonEvent id, read before the data). */
   cursor: number;
+  /** How many reloads in a row failed (the server restarting, a lost connection); 0 when the data is fresh. */
+  reloadFailed?: number;
   /** The running session as the loader saw it, until the socket says more. */
   session: LiveSessionView | null;
   myVotes: string[];
@@ -51,11 +55,16 @@ export function useLessonLive(options: LessonLiveOptions) {
   /** Counts successful joins: something to watch for "back online" (the composer resends then). */
   const [joins, setJoins] = useState(0);
   const socketRef = useRef<LiveSocket | null>(null);
-  const cursor = useRef(options.cursor);
-  cursor.current = Math.max(cursor.current, options.cursor);
-  const catchUp = useCatchUp();
+  const cursorRef = useRef<CatchUpCursor | null>(null);
+  cursorRef.current ??= new CatchUpCursor(options.cursor);
+  // Only loaded data moves the cursor: an event or a join's answer never does.
+  cursorRef.current.loaded(options.cursor);
+  const cursor = cursorRef.current;
+  const catchUp = useCatchUp(options.reloadFailed ?? 0);
   const catchUpRef = useRef(catchUp);
   catchUpRef.current = catchUp;
+  const reloadFailedRef = useRef(options.reloadFailed ?? 0);
+  reloadFailedRef.current = options.reloadFailed ?? 0;
   const onChangeRef = useRef(options.onChange);
   onChangeRef.current = options.onChange;
   const onMissedRef = useRef(options.onMissed);
@@ -74,7 +83,7 @@ export function useLessonLive(options: LessonLiveOptions) {
       setPositions(new Map(people.flatMap((person) => (person.passageKey ? [[person.userId, person.passageKey] as const] : []))));
 
     socket.on("connect", async () => {
-      const answer = await socket.emitWithAck("lesson:join", { groupId, day, after: cursor.current });
+      const answer = await socket.emitWithAck("lesson:join", { groupId, day, after: cursor.value });
       if ("error" in answer) {
         setStatus("offline");
         return;
@@ -89,9 +98,10 @@ export function useLessonLive(options: LessonLiveOptions) {
       // The server forgot this tab's position (a new connection): share it again if still sharing.
       sender.reset();
       if (missed) {
-        cursor.current = Math.max(cursor.current, missed.cursor);
-        // What happened meanwhile comes from the database, not from events that never arrived.
-        if (missed.changes.length > 0 || !missed.complete) catchUpRef.current();
+        // What happened meanwhile comes from the database, not from events that never arrived; the
+        // cursor moves when the load has brought it (a drop before that asks for it again).
+        // The server is back: a reload that failed meanwhile need not wait for its retry.
+        if (cursor.rejoined(missed) || reloadFailedRef.current > 0) catchUpRef.current();
         const byOthers = missed.changes.filter((change) => change.actorId !== userId);
         if (byOthers.length > 0) onMissedRef.current?.(byOthers);
       }
@@ -131,9 +141,9 @@ export function useLessonLive(options: LessonLiveOptions) {
     });
     socket.on("discussion:changed", (change) => {
       if (change.groupId !== groupId || change.day !== day) return;
-      cursor.current = Math.max(cursor.current, change.seq);
-      // The person's other tabs and devices catch up too; only other people's activity is announced.
-      catchUpRef.current();
+      // The person's other tabs and devices catch up too (unless the data already reflects it, as after
+      // this tab's own form); only other people's activity is announced.
+      if (cursor.heard(change)) catchUpRef.current();
       if (change.actorId !== userId) onChangeRef.current?.(change);
     });
     socket.on("typing:update", (update) => {
