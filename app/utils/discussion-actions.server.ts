@@ -113,9 +113,9 @@ export async function discussionAction({ request, context, params }: ActionFunct
   });
   context.realtime.discussionChanged(group.id, day, change);
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
-  // Forms posted from elsewhere (the moderation queue) may ask to go back there.
-  if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
   // Forms post with ?open=<passage> in their URL, so coming back opens the panel the comment is in.
   const url = new URL(request.url);
-  return redirect(`${url.pathname}${url.search}#c-${outcome.commentId}`);
+  const back = `${url.pathname}${url.search}#c-${outcome.commentId}`;
+  // Forms posted from elsewhere (the moderation queue) may ask to go back there (only somewhere on this site).
+  return redirect(values.redirectTo ? safeRedirect(values.redirectTo, back) : back);
 }

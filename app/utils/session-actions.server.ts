@@ -99,8 +99,12 @@ export async function sessionAction({ request, context, params }: ActionFunction
     const [session, votes] = await Promise.all([loadSessionView(context.db, group.id, result.sessionId), myVotes(context.db, result.sessionId, auth.user.id)]);
     return data<SessionActionData>({ ok: true, intent: intent.data, sessionId: result.sessionId, session, myVotes: votes });
   }
-  if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
-  if (intent.data === "start" || intent.data === "start-scheduled" || intent.data === "join") return redirect(`/groups/${group.id}/day/${result.day}`);
-  if (intent.data === "schedule" || intent.data === "cancel") return redirect(`/groups/${group.id}/sessions`);
-  return redirect(`/groups/${group.id}/sessions/${result.sessionId}`);
+  const back =
+    intent.data === "start" || intent.data === "start-scheduled" || intent.data === "join"
+      ? `/groups/${group.id}/day/${result.day}`
+      : intent.data === "schedule" || intent.data === "cancel"
+        ? `/groups/${group.id}/sessions`
+        : `/groups/${group.id}/sessions/${result.sessionId}`;
+  // Back where the form came from when it says so (only somewhere on this site).
+  return redirect(values.redirectTo ? safeRedirect(values.redirectTo, back) : back);
 }
