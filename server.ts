@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -70,6 +71,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     // Every client event is a few hundred bytes at most: a bigger message closes the connection.
     maxHttpBufferSize: SOCKET_MESSAGE_LIMIT,
     serveClient: false,
+    // Upgrades on other paths are refused at once by refuseStrayUpgrades (below), not after a delay.
+    destroyUpgrade: false,
   });
   const closeRedis = env.redisUrl ? await attachRedisAdapter(io, env.redisUrl, logger) : async () => {};
   const realtime = createRealtime(io, { db, logger, publicOrigin: env.publicOrigin, trustProxy: env.trustProxy, clustered: Boolean(env.redisUrl), timings: realtimeTimings });
@@ -104,6 +107,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     const devServer = vite;
     build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
+
+  refuseStrayUpgrades(httpServer, io.path(), Boolean(vite));
 
   beforeRemix?.(app);
   app.use(bodyLimitGuard((requestPath) => (requestPath.endsWith("/import") ? UPLOAD_BODY_LIMIT : DEFAULT_BODY_LIMIT)));
@@ -161,6 +166,35 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
   };
 
   return { url, port, env, database, io, close };
+}
+
+const STRAY_UPGRADE_BODY = "Only Socket.IO's path accepts protocol upgrades.";
+const STRAY_UPGRADE_ANSWER =
+  `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(STRAY_UPGRADE_BODY)}\r\n\r\n` +
+  STRAY_UPGRADE_BODY;
+
+/**
+ * Node hands every upgrade request's socket to the `upgrade` listeners and forgets it: no timeout,
+ * no keep-alive handling. Socket.IO answers (or refuses and closes) those on its own path, Vite's
+ * hot reload those it names; every other one is answered 400 and its connection closed now, so a
+ * client cannot hold descriptors by asking to upgrade where nothing will.
+ */
+function refuseStrayUpgrades(httpServer: http.Server, socketIoPath: string, development: boolean) {
+  const ownPath = `${socketIoPath.replace(/\/$/, "")}/`;
+  httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex) => {
+    if ((req.url ?? "").startsWith(ownPath)) return;
+    if (development) {
+      const protocols = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((value) => value.trim());
+      if (protocols.includes("vite-hmr") || protocols.includes("vite-ping")) return;
+    }
+    socket.on("error", () => socket.destroy());
+    const timer = setTimeout(() => socket.destroy(), 1_000);
+    timer.unref();
+    socket.end(STRAY_UPGRADE_ANSWER, () => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
+  });
 }
 
 async function main() {
