@@ -30,7 +30,7 @@ import {
 import type { Db } from "~/db/client.server.ts";
 import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema, zonedTimeToUtc } from "~/models/live-session-rules.ts";
 import { safeRedirect } from "./auth.server.ts";
-import { formValues } from "./forms.ts";
+import { formValues, readForm } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 
 interface Handler<T> {
@@ -79,7 +79,7 @@ export interface SessionActionData {
 
 export async function sessionAction({ request, context, params }: ActionFunctionArgs) {
   const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const js = values._js === "1";
   const actor = { userId: auth.user.id, role };
   const refuse = (status: number, intent: string, message: string) => data<SessionActionData>({ ok: false, intent, error: message, values }, { status });

@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import { createAppServer, type AppServer } from "../../server.ts";
+import type { Logger } from "~/server/logger.server.ts";
 import type { Mail, Mailer } from "~/server/mailer.server.ts";
 import type { RealtimeTimings } from "~/realtime/socket.server.ts";
 import { freshDatabaseUrl as freshUrl, postgresBaseUrl, testEnv } from "./database.ts";
@@ -10,10 +11,16 @@ export interface TestServer extends AppServer {
 
 /** The real server (production build) on port 0 over a fresh database holding the demo course. */
 export async function startTestServer(
-  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean; mailer?: Mailer; realtimeTimings?: Partial<RealtimeTimings> } = {},
+  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean; mailer?: Mailer; logger?: Logger; realtimeTimings?: Partial<RealtimeTimings> } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl({ empty: options.empty }));
-  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production", mailer: options.mailer, realtimeTimings: options.realtimeTimings });
+  const server = await createAppServer({
+    env: testEnv(databaseUrl, options.env),
+    mode: "production",
+    mailer: options.mailer,
+    logger: options.logger,
+    realtimeTimings: options.realtimeTimings,
+  });
   return Object.assign(server, { databaseUrl });
 }
 
