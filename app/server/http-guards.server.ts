@@ -33,7 +33,7 @@ export function isSameOriginRequest(headers: Record<string, string | string[] | 
 }
 
 /** A host name, IPv4 or bracketed IPv6 address, with an optional port: what Host and X-Forwarded-Host may hold. */
-const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)(?::\d{1,5})?$/i;
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?\.?)(?::\d{1,5})?$/i;
 
 function refuse(res: Response, status: number, message: string) {
   // Said again in the server's one log line for this answer (server.ts).
