@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -20,7 +21,15 @@ import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
 import { createLogger, type Logger } from "./app/server/logger.server.ts";
 import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./app/models/rate-limit.server.ts";
-import { bodyLimitGuard, csrfGuard, sessionGuard, DEFAULT_BODY_LIMIT, type RequestAuth } from "./app/server/http-guards.server.ts";
+import {
+  bodyLimitGuard,
+  csrfGuard,
+  formBodyGuard,
+  requestShapeGuard,
+  sessionGuard,
+  DEFAULT_BODY_LIMIT,
+  type RequestAuth,
+} from "./app/server/http-guards.server.ts";
 import { createRealtime, type RealtimeServer, type RealtimeTimings } from "./app/realtime/socket.server.ts";
 import { pruneLessonEvents } from "./app/models/lesson-events.server.ts";
 import { attachRedisAdapter } from "./app/realtime/redis.server.ts";
@@ -74,6 +83,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     // Every client event is a few hundred bytes at most: a bigger message closes the connection.
     maxHttpBufferSize: SOCKET_MESSAGE_LIMIT,
     serveClient: false,
+    // Upgrades on other paths are refused at once by refuseStrayUpgrades (below), not after a delay.
+    destroyUpgrade: false,
   });
   const closeRedis = env.redisUrl ? await attachRedisAdapter(io, env.redisUrl, logger) : async () => {};
   const realtime = createRealtime(io, { db, logger, publicOrigin: env.publicOrigin, trustProxy: env.trustProxy, clustered: Boolean(env.redisUrl), timings: realtimeTimings });
@@ -92,6 +103,18 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     }
   });
 
+  // Every refused request (4xx) is one line in the log: status, method, path, and the reason when a guard gave one.
+  app.use((req, res, next) => {
+    res.once("finish", () => {
+      if (res.statusCode < 400 || res.statusCode >= 500) return;
+      const reason = typeof res.locals.refusal === "string" ? `: ${oneLine(res.locals.refusal)}` : "";
+      logger.info(`${res.statusCode} ${req.method} ${oneLine(req.originalUrl)}${reason}`);
+    });
+    next();
+  });
+  // Before the static files and Remix: each of them throws (a 500) on these.
+  app.use(requestShapeGuard());
+
   let vite: ViteDevServer | undefined;
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (production) {
@@ -109,9 +132,13 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
 
+  refuseStrayUpgrades(httpServer, io.path(), Boolean(vite));
+
   beforeRemix?.(app);
   app.use(bodyLimitGuard((requestPath) => (requestPath.endsWith("/import") ? UPLOAD_BODY_LIMIT : DEFAULT_BODY_LIMIT)));
   app.use(csrfGuard(env.publicOrigin));
+  // The reader's progress tracker sends JSON (fetch) and text (sendBeacon); every other action takes forms.
+  app.use(formBodyGuard((requestPath) => requestPath === "/api/progress" || requestPath === "/api/progress.data"));
   const cookieSecure = (req: express.Request) => cookieSecureFor(env.cookieSecure, req.hostname);
   app.use(sessionGuard(db, cookieSecure));
   app.all(
@@ -133,7 +160,15 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
       }) satisfies AppContext,
     }),
   );
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    // Express and its static files say when the request was at fault (a path that does not decode, a
+    // range that cannot be served…): a 4xx, logged in one line.
+    const status = clientErrorStatus(error);
+    if (status) {
+      res.locals.refusal = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) res.status(status).type("text/plain").send("Bad request: this address or request cannot be served.");
+      return;
+    }
     logger.error("request failed", error);
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
   });
@@ -166,6 +201,48 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
   };
 
   return { url, port, env, database, io, close };
+}
+
+/** The 4xx status an error carries (http-errors style `status` / `statusCode`), if any. */
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === "number" ? status : typeof statusCode === "number" ? statusCode : null;
+  return value !== null && value >= 400 && value < 500 ? value : null;
+}
+
+/** A value fit for one log line: control characters shown as `?`, at most 300 characters. */
+export function oneLine(value: string) {
+  return value.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 300);
+}
+
+const STRAY_UPGRADE_BODY = "Only Socket.IO's path accepts protocol upgrades.";
+const STRAY_UPGRADE_ANSWER =
+  `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(STRAY_UPGRADE_BODY)}\r\n\r\n` +
+  STRAY_UPGRADE_BODY;
+
+/**
+ * Node hands every upgrade request's socket to the `upgrade` listeners and forgets it: no timeout,
+ * no keep-alive handling. Socket.IO answers (or refuses and closes) those on its own path, Vite's
+ * hot reload those it names; every other one is answered 400 and its connection closed now, so a
+ * client cannot hold descriptors by asking to upgrade where nothing will.
+ */
+function refuseStrayUpgrades(httpServer: http.Server, socketIoPath: string, development: boolean) {
+  const ownPath = `${socketIoPath.replace(/\/$/, "")}/`;
+  httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex) => {
+    if ((req.url ?? "").startsWith(ownPath)) return;
+    if (development) {
+      const protocols = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((value) => value.trim());
+      if (protocols.includes("vite-hmr") || protocols.includes("vite-ping")) return;
+    }
+    socket.on("error", () => socket.destroy());
+    const timer = setTimeout(() => socket.destroy(), 1_000);
+    timer.unref();
+    socket.end(STRAY_UPGRADE_ANSWER, () => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
+  });
 }
 
 async function main() {

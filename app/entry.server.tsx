@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
@@ -44,7 +44,21 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+/**
+ * Remix reports here what went wrong in a loader or action. A 4xx it answers itself (a POST where
+ * no route has an action) is the request's fault: one debug line saying why, no stack trace.
+ * Anything else is ours, with its stack.
+ */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    const url = new URL(request.url);
+    const reason = typeof error.data === "string" && error.data ? error.data : error.statusText;
+    const line = `${error.status} ${request.method} ${url.pathname}${url.search}: ${reason}`.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 400);
+    // server.ts logs every 4xx answer in one line already; this says why.
+    if (context?.logger) context.logger.debug(line);
+    else console.warn(line);
+    return;
+  }
   console.error(error);
 }

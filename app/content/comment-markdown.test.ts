@@ -2,7 +2,8 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { CommentBody } from "~/components/comment-body.tsx";
-import { findMentions, mentionHandle, parseCommentMarkdown, plainText, safeHref } from "./comment-markdown.ts";
+import { REDIRECT_BYPASSES } from "../../tests/support/hostile-input.ts";
+import { findMentions, mentionHandle, parseCommentMarkdown, plainText, safeHref, type Block, type Inline } from "./comment-markdown.ts";
 
 const render = (source: string, mentionable: string[] = []) =>
   renderToStaticMarkup(createElement(CommentBody, { blocks: parseCommentMarkdown(source, new Set(mentionable)) }));
@@ -91,6 +92,35 @@ describe("helpers", () => {
     expect(safeHref("/groups/1")).toBe("/groups/1");
     expect(safeHref("//evil.example")).toBeNull();
     expect(safeHref("javascript:alert(1)")).toBeNull();
+  });
+
+  it("renders [x](/\\evil.example/…) as text, not as an in-site link to another host", () => {
+    expect(safeHref("/\\evil.example/…")).toBeNull();
+    expect(render("[x](/\\evil.example/…)")).toBe('<div class="comment-body"><p>x</p></div>');
+  });
+
+  it("keeps in-site links in-site, URL-serialized", () => {
+    expect(safeHref("/groups/1/day/2?open=p-3#c-4")).toBe("/groups/1/day/2?open=p-3#c-4");
+    expect(safeHref("/courses/élan")).toBe("/courses/%C3%A9lan");
+    expect(safeHref("#p-intro")).toBe("#p-intro");
+    expect(render("[day 2](/courses/x/day/2)")).toContain('<a href="/courses/x/day/2" rel="nofollow ugc noopener noreferrer">day 2</a>');
+  });
+
+  // Every known bypass, written as a Markdown link (plain and in <…>, which allows spaces and
+  // tabs): what comes out is text, an external link opening in a new tab, or an in-site link that a
+  // browser on our page resolves to our own origin.
+  const OURS = "https://marginalia.example";
+  const links = (blocks: Block[]): string[] => {
+    const fromInline = (nodes: Inline[]): string[] => nodes.flatMap((node) => (node.t === "link" ? [node.href, ...fromInline(node.c)] : "c" in node ? fromInline(node.c) : []));
+    return blocks.flatMap((block) => (block.t === "p" ? fromInline(block.c) : block.t === "quote" ? links(block.c) : block.t === "list" ? block.items.flatMap(links) : []));
+  };
+  it.each(REDIRECT_BYPASSES.flatMap((target) => [`[x](${target})`, `[x](<${target}>)`, `[x](/${target})`]))("%j is never an in-site link to another origin", (source) => {
+    for (const href of links(parseCommentMarkdown(source))) {
+      expect(href).not.toMatch(/[\u0000-\u001f\u007f\\]/);
+      const inSite = href.startsWith("/") || href.startsWith("#");
+      if (inSite) expect(new URL(href, `${OURS}/groups/g/day/1`).origin, href).toBe(OURS);
+      else expect(["http:", "https:", "mailto:"], href).toContain(new URL(href).protocol);
+    }
   });
 
   it("gives plain text for notifications", () => {

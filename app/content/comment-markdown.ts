@@ -5,6 +5,7 @@
  * in-site targets. Runs the same on the server and in the browser.
  */
 import { marked, type Token, type Tokens } from "marked";
+import { inSitePath } from "../utils/safe-path.ts";
 
 export const MAX_COMMENT_LENGTH = 10_000;
 
@@ -36,10 +37,14 @@ export function findMentions(source: string): string[] {
   return [...found];
 }
 
-/** Whether a link target is safe to render as a link. */
+/**
+ * Whether a link target is safe to render as a link: http(s) and mailto, a fragment, or an
+ * in-site path that a browser resolves to our own origin (not `/\\evil.example`: see inSitePath).
+ */
 export function safeHref(href: string): string | null {
   const trimmed = href.trim();
-  if (/^\/(?!\/)|^#/.test(trimmed)) return trimmed;
+  if (trimmed.startsWith("/")) return inSitePath(trimmed);
+  if (trimmed.startsWith("#")) return /[\u0000-\u001f\u007f\\]/.test(trimmed) ? null : trimmed;
   try {
     const url = new URL(trimmed);
     return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.toString() : null;

@@ -12,7 +12,7 @@ import {
 import { changePassword, getUser, updateDisplayName } from "~/models/user.server.ts";
 import { changePasswordSchema, displayNameSchema, PASSWORD_MIN } from "~/models/user-rules.ts";
 import { requireUser } from "~/utils/auth.server.ts";
-import { fieldErrors, formValues } from "~/utils/forms.ts";
+import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Marginalia" }];
 
@@ -29,7 +29,7 @@ const intentSchema = z.enum(["profile", "password", "logout-everywhere"], { erro
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const auth = requireUser(context, request);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data({ intent: "unknown", errors: { form: "Unknown action." }, done: null }, { status: 400 });
 

@@ -7,6 +7,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { markLessonDone, readBatchSchema, recordReads } from "~/models/progress.server.ts";
 import { requireUser, safeRedirect } from "~/utils/auth.server.ts";
+import { readForm } from "~/utils/forms.ts";
 
 /** 300 reads of at most ~250 bytes each, with room to spare. */
 const MAX_BODY_BYTES = 128 * 1024;
@@ -36,7 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return reply({ error: "The batch is not JSON." }, { status: 400 });
   }
   const parsed = readBatchSchema.safeParse(json);
-  if (!parsed.success) return reply({ error: parsed.error.issues[0]?.message ?? "Invalid batch." }, { status: 400 });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return reply({ error: `Invalid batch${issue?.path.length ? ` (${issue.path.join(".")})` : ""}: ${issue?.message ?? "not a batch of reads."}` }, { status: 400 });
+  }
   const result = await recordReads(context.db, context.auth.user.id, parsed.data);
   if (!result.ok) return reply({ error: result.message }, { status: result.status });
   return reply(result);
@@ -44,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 async function markDone(request: Request, context: ActionFunctionArgs["context"]) {
   const auth = requireUser(context, request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const courseSlug = String(form.get("courseSlug") ?? "");
   const dayText = String(form.get("day") ?? "");
   const intent = form.get("intent");

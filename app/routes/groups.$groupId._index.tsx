@@ -12,7 +12,7 @@ import { listSessions } from "~/models/live-session.server.ts";
 import { formatSessionTime } from "~/models/live-session-rules.ts";
 import { useGroupLive } from "~/components/live/use-group-live.ts";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
-import { formValues } from "~/utils/forms.ts";
+import { formValues, readForm } from "~/utils/forms.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} · Marginalia` : "Group · Marginalia" }];
 
@@ -81,7 +81,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { auth, group } = await requireGroupMember(context, request, params.groupId);
-  const { intent } = formValues(await request.formData());
+  const { intent } = formValues(await readForm(request));
   if (intent !== "leave") return data({ error: "Unknown action." }, { status: 400 });
   const result = await leaveGroup(context.db, group.id, auth.user.id);
   if (!result.ok) return data({ error: result.reason }, { status: result.status });

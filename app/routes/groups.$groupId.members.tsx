@@ -6,7 +6,7 @@ import { can, type GroupAction, type Role } from "~/models/authz.ts";
 import { changeMember, listMembers, type MemberChange } from "~/models/group.server.ts";
 import { inviteEmailSchema, inviteLinkSchema } from "~/models/group-rules.ts";
 import { createInviteLink, inviteByEmail, inviteUrl, listInvites, revokeInvite } from "~/models/invite.server.ts";
-import { fieldErrors, formValues } from "~/utils/forms.ts";
+import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
 import { requestOrigin, requireGroupMember, requireGroupPermission, requirePermission } from "~/utils/group-access.server.ts";
 import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
 
@@ -54,7 +54,7 @@ type Result = { intent: string; errors: Record<string, string>; done?: string };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data<Result>({ intent: "unknown", errors: { form: "Unknown action." } }, { status: 400 });
   const fail = (errors: Record<string, string>, status = 400, headers?: HeadersInit) => data<Result>({ intent: intent.data, errors }, { status, headers });

@@ -4,6 +4,7 @@ import { SubmitButton } from "~/components/form.tsx";
 import { GroupSettingsFields } from "~/components/group-settings-fields.tsx";
 import { updateGroupSettings } from "~/models/group.server.ts";
 import { requireGroupPermission } from "~/utils/group-access.server.ts";
+import { readForm } from "~/utils/forms.ts";
 import { parseGroupSettings } from "~/utils/group-forms.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Settings · ${data.group.name}` : "Settings" }];
@@ -15,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { auth, group } = await requireGroupPermission(context, request, params.groupId, "group.editSettings");
-  const parsed = parseGroupSettings(await request.formData());
+  const parsed = parseGroupSettings(await readForm(request));
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
   await updateGroupSettings(context.db, group.id, auth.user.id, parsed.settings);
   return redirect(`/groups/${group.id}`);

@@ -5,7 +5,7 @@ import { GroupSettingsFields } from "~/components/group-settings-fields.tsx";
 import { listCourses } from "~/models/course.server.ts";
 import { createGroup } from "~/models/group.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
-import { formValues } from "~/utils/forms.ts";
+import { formValues, readForm } from "~/utils/forms.ts";
 import { parseGroupSettings } from "~/utils/group-forms.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Start a group · Marginalia" }];
@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const auth = requireUser(context, request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = formValues(formData);
   const course = values.course ? await context.db.course.findUnique({ where: { slug: values.course }, select: { id: true } }) : null;
   const settings = parseGroupSettings(formData);

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormError, SubmitButton } from "~/components/form.tsx";
 import { acceptInvite, inspectInvite } from "~/models/invite.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Marginalia" }];
 
@@ -24,6 +25,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const auth = requireUser(context, request);
+  // The form is empty, but read: a body that is not a form changes nothing (a 400).
+  await readForm(request);
   const result = await acceptInvite(context.db, params.token ?? "", auth.user);
   if (!result.ok) return data({ error: result.message }, { status: 400 });
   return redirect(`/groups/${result.groupId}`);

@@ -4,7 +4,7 @@ import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { logIn } from "~/models/user.server.ts";
 import { logInSchema } from "~/models/user-rules.ts";
 import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
-import { fieldErrors, formValues } from "~/utils/forms.ts";
+import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Marginalia" }];
 
@@ -21,7 +21,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireAnonymous(context);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const echo = { email: values.email ?? "" };
   const parsed = logInSchema.safeParse(values);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });

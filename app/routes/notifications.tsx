@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { listNotifications, markNotificationsRead } from "~/models/discussion.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
-import { formValues } from "~/utils/forms.ts";
+import { formValues, readForm } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Marginalia" }];
 
@@ -16,7 +16,7 @@ const readSchema = z.object({ id: z.string().min(1).max(40).optional() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const auth = requireUser(context, request);
-  const parsed = readSchema.safeParse(formValues(await request.formData()));
+  const parsed = readSchema.safeParse(formValues(await readForm(request)));
   if (!parsed.success) throw new Response("Malformed request.", { status: 400 });
   await markNotificationsRead(context.db, auth.user.id, parsed.data.id ? [parsed.data.id] : "all");
   return redirect("/notifications");

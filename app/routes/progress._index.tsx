@@ -10,6 +10,7 @@ import { DayStatusList } from "~/components/progress/day-status-list.tsx";
 import { isValidTimeZone } from "~/models/pace.ts";
 import { memberCourses, memberHistory, savePreferences } from "~/models/progress.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
+import { readForm } from "~/utils/forms.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your progress · Marginalia" }];
 
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = requireUser(context, request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const timeZone = String(form.get("timeZone") ?? "").trim();
   if (!isValidTimeZone(timeZone) || timeZone.length > 64) return data({ error: "Choose a time zone such as Europe/Paris or America/New_York.", saved: false }, { status: 400 });
   await savePreferences(context.db, user.id, { timeZone, shareProgress: form.get("shareProgress") === "on" });

@@ -4,7 +4,7 @@ import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { createUser } from "~/models/user.server.ts";
 import { PASSWORD_MIN, signUpSchema } from "~/models/user-rules.ts";
 import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
-import { fieldErrors, formValues } from "~/utils/forms.ts";
+import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
 import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
 
 // A refused write says when to retry (Retry-After).
@@ -19,7 +19,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireAnonymous(context);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const parsed = signUpSchema.safeParse(values);
   const echo = { email: values.email ?? "", displayName: values.displayName ?? "" };
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });

@@ -2,11 +2,14 @@ import { redirect } from "@remix-run/node";
 import { acceptInvite } from "~/models/invite.server.ts";
 import { createSession, sessionCookie } from "~/models/session.server.ts";
 import type { AppContext } from "~/server/context.server.ts";
+import { inSitePath } from "./safe-path.ts";
 
-/** Where to go after logging in: only paths on this site, never another origin. */
+/**
+ * Where to go after a form: only paths on this site, never another origin (see inSitePath), and
+ * always a valid Location header, so building the redirect cannot fail after the action committed.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  return (typeof to === "string" && inSitePath(to)) || inSitePath(fallback) || "/";
 }
 
 /** The signed-in user, or a redirect to the login page that comes back here afterwards. */
@@ -42,8 +45,10 @@ export async function destinationAfterSignIn(
 
 /** After a successful sign-up or login: a new session cookie and the way on (see destinationAfterSignIn). */
 export async function signedInRedirect(context: AppContext, user: { id: string; email: string }, redirectTo: FormDataEntryValue | string | null | undefined) {
+  // The target is made safe before anything is written: nothing after the session can fail on it.
+  const target = safeRedirect(redirectTo);
   const { token, session } = await createSession(context.db, user.id);
-  return redirect(await destinationAfterSignIn(context, user, redirectTo), {
+  return redirect(await destinationAfterSignIn(context, user, target), {
     headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, { secure: context.cookieSecure }) },
   });
 }

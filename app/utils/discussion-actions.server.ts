@@ -23,7 +23,7 @@ import type { Db } from "~/db/client.server.ts";
 import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-rules.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
 import { recordLessonEvent } from "~/models/lesson-events.server.ts";
-import { formValues } from "./forms.ts";
+import { formValues, readForm } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 import { safeRedirect } from "./auth.server.ts";
 import { overLimit } from "./rate-limits.server.ts";
@@ -87,7 +87,7 @@ export async function discussionAction({ request, context, params }: ActionFunct
   const lessonId = await findLessonId(context.db, group.course.id, day);
   if (!lessonId) throw new Response("This day has no lesson yet.", { status: 404 });
   assertDayOpen(group, role, day);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const js = values._js === "1";
   const scope: LessonScope = { groupId: group.id, lessonId };
   const viewer = { userId: auth.user.id, role };
@@ -123,9 +123,9 @@ export async function discussionAction({ request, context, params }: ActionFunct
     context.realtime.discussionChanged(group.id, day, change);
   }
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
-  // Forms posted from elsewhere (the moderation queue) may ask to go back there.
-  if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
   // Forms post with ?open=<passage> in their URL, so coming back opens the panel the comment is in.
   const url = new URL(request.url);
-  return redirect(`${url.pathname}${url.search}#c-${outcome.commentId}`);
+  const back = `${url.pathname}${url.search}#c-${outcome.commentId}`;
+  // Forms posted from elsewhere (the moderation queue) may ask to go back there (only somewhere on this site).
+  return redirect(values.redirectTo ? safeRedirect(values.redirectTo, back) : back);
 }

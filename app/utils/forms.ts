@@ -18,3 +18,16 @@ export function formValues(formData: FormData): Record<string, string> {
   for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
   return values;
 }
+
+/**
+ * The request's form, or a 400 thrown as a Response (never a 500) when the body cannot be read as
+ * one: malformed multipart, a cut-short upload. Content types other than forms are refused before
+ * (formBodyGuard in app/server/http-guards.server.ts).
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("The form could not be read: send it again from the page.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+}

@@ -30,7 +30,7 @@ import {
 import type { Db } from "~/db/client.server.ts";
 import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema, zonedTimeToUtc } from "~/models/live-session-rules.ts";
 import { safeRedirect } from "./auth.server.ts";
-import { formValues } from "./forms.ts";
+import { formValues, readForm } from "./forms.ts";
 import { overLimit } from "./rate-limits.server.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 
@@ -80,7 +80,7 @@ export interface SessionActionData {
 
 export async function sessionAction({ request, context, params }: ActionFunctionArgs) {
   const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const js = values._js === "1";
   const actor = { userId: auth.user.id, role };
   const refuse = (status: number, intent: string, message: string, headers?: HeadersInit) =>
@@ -106,8 +106,12 @@ export async function sessionAction({ request, context, params }: ActionFunction
     const [session, votes] = await Promise.all([loadSessionView(context.db, group.id, result.sessionId), myVotes(context.db, result.sessionId, auth.user.id)]);
     return data<SessionActionData>({ ok: true, intent: intent.data, sessionId: result.sessionId, session, myVotes: votes });
   }
-  if (values.redirectTo) return redirect(safeRedirect(values.redirectTo));
-  if (intent.data === "start" || intent.data === "start-scheduled" || intent.data === "join") return redirect(`/groups/${group.id}/day/${result.day}`);
-  if (intent.data === "schedule" || intent.data === "cancel") return redirect(`/groups/${group.id}/sessions`);
-  return redirect(`/groups/${group.id}/sessions/${result.sessionId}`);
+  const back =
+    intent.data === "start" || intent.data === "start-scheduled" || intent.data === "join"
+      ? `/groups/${group.id}/day/${result.day}`
+      : intent.data === "schedule" || intent.data === "cancel"
+        ? `/groups/${group.id}/sessions`
+        : `/groups/${group.id}/sessions/${result.sessionId}`;
+  // Back where the form came from when it says so (only somewhere on this site).
+  return redirect(values.redirectTo ? safeRedirect(values.redirectTo, back) : back);
 }

@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import { createAppServer, type AppServer } from "../../server.ts";
+import type { Logger } from "~/server/logger.server.ts";
 import type { Mail, Mailer } from "~/server/mailer.server.ts";
 import type { RealtimeTimings } from "~/realtime/socket.server.ts";
 import type { RateLimits } from "~/models/rate-limit.server.ts";
@@ -12,10 +13,25 @@ export interface TestServer extends AppServer {
 
 /** The real server (production build) on port 0 over a fresh database holding the demo course. */
 export async function startTestServer(
-  options: { databaseUrl?: string; env?: Record<string, string>; empty?: boolean; mailer?: Mailer; realtimeTimings?: Partial<RealtimeTimings>; rateLimits?: Partial<RateLimits> } = {},
+  options: {
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    empty?: boolean;
+    mailer?: Mailer;
+    logger?: Logger;
+    realtimeTimings?: Partial<RealtimeTimings>;
+    rateLimits?: Partial<RateLimits>;
+  } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl({ empty: options.empty }));
-  const server = await createAppServer({ env: testEnv(databaseUrl, options.env), mode: "production", mailer: options.mailer, realtimeTimings: options.realtimeTimings, rateLimits: { ...LIFTED_RATE_LIMITS, ...options.rateLimits } });
+  const server = await createAppServer({
+    env: testEnv(databaseUrl, options.env),
+    mode: "production",
+    mailer: options.mailer,
+    logger: options.logger,
+    realtimeTimings: options.realtimeTimings,
+    rateLimits: { ...LIFTED_RATE_LIMITS, ...options.rateLimits },
+  });
   return Object.assign(server, { databaseUrl });
 }
 

@@ -1,0 +1,41 @@
+/**
+ * Known open-redirect bypasses: each one, given to a browser on our page as a Location or a link,
+ * leads (or could lead, after one more decoding) to another host, or runs script. Used by
+ * app/utils/safe-path.test.ts and by tests/integration/hostile-input.test.ts, which sends each
+ * through every form that takes a redirectTo.
+ */
+export const REDIRECT_BYPASSES = [
+  "https://evil.example/",
+  "//evil.example",
+  "///evil.example",
+  "/\t/evil.example",
+  "/\n/evil.example",
+  "/\r\n/evil.example",
+  "\t//evil.example",
+  " //evil.example",
+  "/\\evil.example",
+  "\\\\evil.example",
+  "/\\/evil.example",
+  "/%09/evil.example",
+  "/%0a/evil.example",
+  "/%5cevil.example",
+  "/%5Cevil.example",
+  "/%2f/evil.example",
+  "/%2F%2Fevil.example",
+  "/.//evil.example",
+  "/..//evil.example",
+  "/./%2f/evil.example",
+  "javascript:alert(1)",
+  "JavaScript:alert(document.cookie)",
+  "https:evil.example",
+  "http:/evil.example",
+  "https://user:pass@evil.example/",
+  "//user@evil.example",
+  "//@evil.example",
+  "/\\@evil.example",
+  "data:text/html,<script>alert(1)</script>",
+  "/\u0000/evil.example",
+  "/\u007f/evil.example",
+  "/%",
+  "",
+];
