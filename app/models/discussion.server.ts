@@ -9,6 +9,7 @@ import { validateQuote, makeQuoteSelector } from "~/content/anchoring.ts";
 import { can, decide, type Decision, type Role } from "./authz.ts";
 import { writeOnce } from "./client-ids.server.ts";
 import { audit } from "./group.server.ts";
+import { notifyMember } from "./notifications.server.ts";
 import { REACTIONS, type CommentKind, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
 
 export interface Viewer {
@@ -355,7 +356,7 @@ export async function postReply(db: Db, scope: LessonScope, viewer: Viewer, inpu
       });
       const skip = new Set<string>();
       if (parent.authorId !== viewer.userId && !parent.deletedAt) {
-        await tx.notification.create({ data: { userId: parent.authorId, groupId: scope.groupId, type: "reply", commentId: input.id, actorId: viewer.userId } });
+        await notifyMember(tx, { userId: parent.authorId, groupId: scope.groupId, type: "reply", commentId: input.id, actorId: viewer.userId });
         skip.add(parent.authorId);
       }
       await notifyMentions(tx as unknown as Db, { groupId: scope.groupId, commentId: input.id, actorId: viewer.userId, body: input.body, skip });
@@ -431,7 +432,7 @@ export async function markAnswer(db: Db, scope: LessonScope, viewer: Viewer, rep
       data: unmark ? { answerId: null, answerMarkedById: null, answerMarkedAt: null } : { answerId: reply.id, answerMarkedById: viewer.userId, answerMarkedAt: now },
     });
     if (!unmark && reply.authorId !== viewer.userId) {
-      await tx.notification.create({ data: { userId: reply.authorId, groupId: scope.groupId, type: "answer", commentId: reply.id, actorId: viewer.userId } });
+      await notifyMember(tx, { userId: reply.authorId, groupId: scope.groupId, type: "answer", commentId: reply.id, actorId: viewer.userId });
     }
   });
   return { ok: true, marked: !unmark };
@@ -449,7 +450,7 @@ export async function setPin(db: Db, scope: LessonScope, viewer: Viewer, input: 
     });
     await audit(tx, scope.groupId, viewer.userId, input.pin ? "comment.pinned" : "comment.unpinned", comment.authorId, `${comment.id}${input.pin ? ` to the ${input.pin}` : ""}`);
     if (input.pin && comment.authorId !== viewer.userId) {
-      await tx.notification.create({ data: { userId: comment.authorId, groupId: scope.groupId, type: "pin", commentId: comment.id, actorId: viewer.userId } });
+      await notifyMember(tx, { userId: comment.authorId, groupId: scope.groupId, type: "pin", commentId: comment.id, actorId: viewer.userId });
     }
   });
   return { ok: true };
@@ -530,44 +531,5 @@ export async function editHistory(db: Db, scope: LessonScope, viewer: Viewer, co
 
 // ------------------------------------------------------------------ notifications
 
-export async function unreadNotificationCount(db: Db, userId: string) {
-  return db.notification.count({ where: { userId, readAt: null } });
-}
-
-export async function listNotifications(db: Db, userId: string, take = 50) {
-  const notifications = await db.notification.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take });
-  // Only notifications whose comment is still in a group the user belongs to (removed members see none).
-  const [comments, actors, memberships] = await Promise.all([
-    db.comment.findMany({ where: { id: { in: notifications.map((n) => n.commentId) } }, select: { id: true, lessonId: true, groupId: true, body: true, deletedAt: true, hiddenAt: true } }),
-    db.user.findMany({ where: { id: { in: notifications.flatMap((n) => (n.actorId ? [n.actorId] : [])) } }, select: { id: true, displayName: true } }),
-    db.membership.findMany({ where: { userId }, select: { groupId: true } }),
-  ]);
-  const lessons = await db.lesson.findMany({ where: { id: { in: comments.map((comment) => comment.lessonId) } }, select: { id: true, day: true, title: true } });
-  const inGroups = new Set(memberships.map((membership) => membership.groupId));
-  const commentById = new Map(comments.map((comment) => [comment.id, comment]));
-  const actorById = new Map(actors.map((actor) => [actor.id, actor.displayName]));
-  const lessonById = new Map(lessons.map((lesson) => [lesson.id, lesson]));
-  return notifications.flatMap((notification) => {
-    const comment = commentById.get(notification.commentId);
-    if (!comment || !inGroups.has(comment.groupId)) return [];
-    const lesson = lessonById.get(comment.lessonId)!;
-    return [
-      {
-        id: notification.id,
-        type: notification.type,
-        read: notification.readAt !== null,
-        at: notification.createdAt.toISOString(),
-        actor: notification.actorId ? (actorById.get(notification.actorId) ?? "Someone") : "Someone",
-        groupId: comment.groupId,
-        day: lesson.day,
-        lessonTitle: lesson.title,
-        commentId: comment.id,
-        excerpt: comment.deletedAt || comment.hiddenAt ? null : comment.body.slice(0, 140),
-      },
-    ];
-  });
-}
-
-export async function markNotificationsRead(db: Db, userId: string, ids: string[] | "all", now = new Date()) {
-  await db.notification.updateMany({ where: { userId, readAt: null, ...(ids === "all" ? {} : { id: { in: ids } }) }, data: { readAt: now } });
-}
+// Written, listed and counted by their own module: only for members, only what they can still open.
+export { listNotifications, markNotificationsRead, unreadNotificationCount } from "./notifications.server.ts";

@@ -104,6 +104,25 @@ export async function invalidateUserSessions(db: Db, userId: string, exceptSessi
   return sessions.map((session) => session.id);
 }
 
+/**
+ * What became of sessions that were valid once (open sockets re-check theirs): "current", "expired",
+ * or "revoked" (the row is gone: logged out, logged out everywhere, password changed).
+ */
+export async function sessionStates(db: Db, sessionIds: string[], now = new Date()): Promise<Map<string, "current" | "expired" | "revoked">> {
+  const states = new Map<string, "current" | "expired" | "revoked">();
+  const unique = [...new Set(sessionIds)];
+  for (let start = 0; start < unique.length; start += 500) {
+    const chunk = unique.slice(start, start + 500);
+    const rows = await db.session.findMany({ where: { id: { in: chunk } }, select: { id: true, expiresAt: true } });
+    const expiry = new Map(rows.map((row) => [row.id, row.expiresAt.getTime()]));
+    for (const id of chunk) {
+      const expiresAt = expiry.get(id);
+      states.set(id, expiresAt === undefined ? "revoked" : expiresAt <= now.getTime() ? "expired" : "current");
+    }
+  }
+  return states;
+}
+
 export async function countUserSessions(db: Db, userId: string, now = new Date()) {
   return db.session.count({ where: { userId, expiresAt: { gt: now } } });
 }

@@ -8,7 +8,7 @@ import type { PresenceDelta } from "./presence.ts";
 
 export type { LiveSessionView };
 
-export type AckError = { code: "invalid" | "forbidden" | "not-found" | "rate-limited" | "server-error"; message: string };
+export type AckError = { code: "invalid" | "unauthorized" | "forbidden" | "not-found" | "rate-limited" | "server-error"; message: string };
 export type AckResponse<T> = { data: T } | { error: AckError };
 export type Ack<T> = (response: AckResponse<T>) => void;
 
@@ -29,11 +29,12 @@ export interface PositionChange {
   passageKey: string | null;
 }
 
-export const groupIdSchema = z.string().min(1).max(40);
+/** Ids are URL-safe (cuid, or chosen by the client: ADR 6); anything else (control characters…) is refused. */
+export const groupIdSchema = z.string({ error: "The group id must be a string." }).regex(/^[A-Za-z0-9_-]{1,40}$/, "Malformed group id.");
 
 export const lessonRefSchema = z.object({
   groupId: groupIdSchema,
-  day: z.number().int().min(1).max(10_000),
+  day: z.number({ error: "The day must be a number." }).int("The day must be a whole number.").min(1, "No such day.").max(10_000, "No such day."),
 });
 export type LessonRef = z.infer<typeof lessonRefSchema>;
 
@@ -53,8 +54,10 @@ export const groupWatchSchema = z.object({ groupId: groupIdSchema });
 
 export const typingSchema = lessonRefSchema.extend({
   /** What is being written: a thread id (a reply) or `new:<passageKey>` (a new thread). */
-  target: z.string().min(1).max(80),
-  typing: z.boolean(),
+  target: z
+    .string({ error: "The typing target must be a string." })
+    .regex(/^(?:new:|edit:)?[A-Za-z0-9_-]{1,80}$/, "Malformed typing target: a thread id, new:<passage> or edit:<comment>."),
+  typing: z.boolean({ error: "typing must be true or false." }),
 });
 
 export const emptySchema = z.object({}).strict();
@@ -97,6 +100,9 @@ export interface LiveBrief {
   startedAt: string | null;
 }
 
+/** Why a connection's session ended: the first three as it happens, the last two found by the re-check. */
+export type SessionEndReason = "logout" | "logout-everywhere" | "password-changed" | "expired" | "revoked";
+
 export interface ClientToServerEvents {
   /** Who the server thinks this connection belongs to. */
   "session:whoami": (payload: Record<string, never>, ack: Ack<{ userId: string; displayName: string }>) => void;
@@ -114,7 +120,7 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   /** The session behind this connection ended (logout, password change): the page should reload. */
-  "session:ended": (payload: { reason: "logout" | "logout-everywhere" | "password-changed" }) => void;
+  "session:ended": (payload: { reason: SessionEndReason }) => void;
   /**
    * Who arrived, changed (idle, active) or left this group's lesson, each person once; the full list
    * comes with `lesson:join`'s answer (apply with applyPresenceDelta).

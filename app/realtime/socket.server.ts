@@ -10,7 +10,7 @@ import type { Server, Socket } from "socket.io";
 import type { ZodType } from "zod";
 import type { Db } from "~/db/client.server.ts";
 import type { Logger } from "~/server/logger.server.ts";
-import { SESSION_COOKIE, readCookie, validateSessionToken } from "~/models/session.server.ts";
+import { SESSION_COOKIE, readCookie, sessionStates, validateSessionToken } from "~/models/session.server.ts";
 import { expectedOrigin } from "~/server/http-guards.server.ts";
 import { can, decide } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
@@ -35,6 +35,7 @@ import {
   type PositionChange,
   type PresencePerson,
   type ServerToClientEvents,
+  type SessionEndReason,
   type SocketData,
 } from "./events.ts";
 import { RoomBatcher } from "./batcher.ts";
@@ -60,6 +61,11 @@ export interface RealtimeTimings {
   sessionCoalesceMs: number;
   /** How long a process trusts what it knows of a lesson's running session without asking again. */
   sessionCacheMs: number;
+  /**
+   * How often every open socket's session is looked up again (it is also looked up on each event): a
+   * socket whose session expired or was revoked is told why (`session:ended`) and disconnected.
+   */
+  sessionRecheckMs: number;
 }
 
 export const DEFAULT_TIMINGS: RealtimeTimings = {
@@ -70,6 +76,7 @@ export const DEFAULT_TIMINGS: RealtimeTimings = {
   positionWindowMaxMs: 1_000,
   sessionCoalesceMs: 100,
   sessionCacheMs: 15_000,
+  sessionRecheckMs: 60_000,
 };
 
 export interface RealtimeDeps {
@@ -100,7 +107,7 @@ export const SOCKET_RATE = { capacity: 30, perSecond: 10 };
 
 export interface RealtimeControl {
   /** Ends live connections of these sessions at once (logout, password change). */
-  endSessions(sessionIds: string[], reason: "logout" | "logout-everywhere" | "password-changed"): void;
+  endSessions(sessionIds: string[], reason: SessionEndReason): void;
   /** A member left or was removed: their sockets leave the group's rooms at once. */
   membershipEnded(groupId: string, userId: string): void;
   /** Committed to the database (and logged, see lesson-events.server.ts): tell everyone on that lesson. */
@@ -199,6 +206,35 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   }, timings.idleSweepMs);
   sweep.unref();
 
+  // ---- sessions of open sockets: an expired or revoked one (a row deleted by hand, a logout whose
+  // news was lost) stops the socket within sessionRecheckMs; events are checked as they come too.
+  const endSocket = (socket: RealtimeSocket, reason: SessionEndReason) => {
+    if (!socket.connected) return;
+    deps.logger.info(`socket of user ${socket.data.userId} disconnected: session ${reason}`);
+    socket.emit("session:ended", { reason });
+    socket.disconnect(true);
+  };
+  let rechecking = false;
+  const recheckSessions = async () => {
+    if (rechecking) return;
+    rechecking = true;
+    try {
+      const open = [...io.sockets.sockets.values()].filter((socket) => socket.data.sessionId);
+      if (open.length === 0) return;
+      const states = await sessionStates(deps.db, open.map((socket) => socket.data.sessionId));
+      for (const socket of open) {
+        const state = states.get(socket.data.sessionId);
+        if (state && state !== "current") endSocket(socket, state);
+      }
+    } catch (error) {
+      deps.logger.warn(`re-checking socket sessions failed: ${(error as Error).message}`);
+    } finally {
+      rechecking = false;
+    }
+  };
+  const recheck = setInterval(() => void recheckSessions(), timings.sessionRecheckMs);
+  recheck.unref();
+
   // ---- shared reading positions: one batch of changes per room and window.
   const positions = new RoomBatcher<PositionChange>(
     (room) => Math.min(timings.positionWindowMaxMs, Math.max(timings.positionWindowMs, io.sockets.adapter.rooms.get(room)?.size ?? 0)),
@@ -289,17 +325,45 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       warned = true;
       socket.disconnect(true);
     };
-    socket.use(([event], next) => {
+    // Events run in the order they came, each after its session was found still current.
+    let inOrder: Promise<unknown> = Promise.resolve();
+    socket.use((packet, next) => {
+      const [event] = packet;
       if (!KNOWN_EVENTS.has(String(event))) return misbehaved(`unknown event ${JSON.stringify(String(event)).slice(0, 60)}`);
       if (!bucket.take()) return misbehaved("too many events");
-      next();
+      inOrder = inOrder.then(async () => {
+        let state: "current" | "expired" | "revoked" | undefined;
+        try {
+          state = (await sessionStates(deps.db, [socket.data.sessionId])).get(socket.data.sessionId);
+        } catch (error) {
+          deps.logger.error("socket session check failed", error);
+          const ack = packet.at(-1);
+          if (packet.length > 1 && typeof ack === "function") ack({ error: { code: "server-error", message: "Something went wrong on our side." } });
+          return;
+        }
+        if (state === "current") return next();
+        const ack = packet.at(-1);
+        if (packet.length > 1 && typeof ack === "function") {
+          ack({ error: { code: "unauthorized", message: state === "expired" ? "Your session has expired: sign in again." : "Your session has ended: sign in again." } });
+        }
+        endSocket(socket, state ?? "revoked");
+      });
     });
 
-    /** Validates the payload, runs the handler, answers through the ack, never throws. */
+    /**
+     * Validates the payload, runs the handler, answers through the ack, never throws. The ack is the
+     * last argument when it is a function; exactly one payload must come before it (a missing or an
+     * extra argument is answered as invalid, not left hanging).
+     */
     const handle = <T, R>(schema: ZodType<T>, run: (payload: T) => Promise<AckResponse<R>> | AckResponse<R>) =>
-      async (payload: unknown, ack: unknown) => {
-        const reply = typeof ack === "function" ? (ack as (response: AckResponse<R>) => void) : () => {};
-        const parsed = schema.safeParse(payload);
+      async (...args: unknown[]) => {
+        const last = args.at(-1);
+        const reply = typeof last === "function" ? (last as (response: AckResponse<R>) => void) : () => {};
+        const payloads = typeof last === "function" ? args.slice(0, -1) : args;
+        if (payloads.length !== 1) {
+          return reply({ error: { code: "invalid", message: `Expected one payload and an acknowledgement, got ${payloads.length} payload${payloads.length === 1 ? "" : "s"}.` } });
+        }
+        const parsed = schema.safeParse(payloads[0]);
         if (!parsed.success) return reply({ error: { code: "invalid", message: parsed.error.issues[0]?.message ?? "Malformed payload." } });
         try {
           reply(await run(parsed.data));
@@ -338,6 +402,8 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       "lesson:leave",
       handle(lessonRefSchema, async (ref) => {
         const room = rooms.lesson(ref.groupId, ref.day);
+        // Only a room this socket was admitted to: else the room would hear of someone who was never there.
+        if (!socket.rooms.has(room)) return { error: { code: "forbidden", message: "Join the lesson first." } };
         await socket.leave(room);
         if (socket.data.position?.room === room) delete socket.data.position;
         schedulePresence(room, socket.data.userId);
@@ -411,6 +477,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   return {
     stop() {
       clearInterval(sweep);
+      clearInterval(recheck);
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
       for (const timer of sessionTimers.values()) clearTimeout(timer);

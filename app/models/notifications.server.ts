@@ -1,0 +1,122 @@
+/**
+ * Notifications (replies to you, mentions, answers marked and pins of your comments). They are written
+ * only for people who are members of the group at that moment, and listed and counted (the unread
+ * badge) only while their target is something the person can still open: a comment, not deleted, in a
+ * group they still belong to, not hidden from them, not a prompt answer still concealed from them — the
+ * same rules the lesson page applies (loadDiscussion).
+ */
+import type { Db } from "~/db/client.server.ts";
+import { can, type Role } from "./authz.ts";
+
+export type NotificationType = "reply" | "mention" | "answer" | "pin";
+
+type Tx = Pick<Db, "membership" | "notification">;
+
+/** Notifies `userId` if they are still a member of the group (inside the writer's transaction); false if not. */
+export async function notifyMember(tx: Tx, data: { userId: string; groupId: string; type: NotificationType; commentId: string; actorId: string }) {
+  const member = await tx.membership.findUnique({ where: { groupId_userId: { groupId: data.groupId, userId: data.userId } }, select: { userId: true } });
+  if (!member) return false;
+  await tx.notification.create({ data });
+  return true;
+}
+
+/** How many of the newest unread notifications are looked at for the badge (it shows "99+" anyway). */
+const COUNT_AT_MOST = 1000;
+
+interface NotificationRow {
+  id: string;
+  type: string;
+  commentId: string;
+  groupId: string;
+  actorId: string | null;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+/** The rows among `rows` whose comment this person can open, with that comment. */
+async function openable(db: Db, userId: string, roles: Map<string, Role>, rows: NotificationRow[]) {
+  if (rows.length === 0) return [];
+  const comments = await db.comment.findMany({
+    where: { id: { in: [...new Set(rows.map((row) => row.commentId))] }, deletedAt: null },
+    select: { id: true, groupId: true, lessonId: true, authorId: true, kind: true, parentId: true, passageKey: true, pinnedAt: true, hiddenAt: true, body: true },
+  });
+  const byId = new Map(comments.map((comment) => [comment.id, comment]));
+  // Prompt answers stay concealed until you have answered that prompt yourself: which ones have you?
+  const concealable = comments.filter((comment) => comment.kind === "answer" && !comment.parentId && !comment.pinnedAt && comment.authorId !== userId);
+  const answered = new Set<string>();
+  if (concealable.length > 0) {
+    const mine = await db.comment.findMany({
+      where: { authorId: userId, kind: "answer", parentId: null, deletedAt: null, lessonId: { in: [...new Set(concealable.map((comment) => comment.lessonId))] } },
+      select: { groupId: true, lessonId: true, passageKey: true },
+    });
+    for (const answer of mine) answered.add(`${answer.groupId}:${answer.lessonId}:${answer.passageKey}`);
+  }
+  return rows.flatMap((row) => {
+    const comment = byId.get(row.commentId);
+    if (!comment || comment.groupId !== row.groupId) return [];
+    const role = roles.get(comment.groupId);
+    if (!role) return [];
+    const moderator = can(role, "discussion.moderate");
+    if (comment.hiddenAt && !moderator && comment.authorId !== userId) return [];
+    const concealed = concealable.includes(comment) && !moderator && !answered.has(`${comment.groupId}:${comment.lessonId}:${comment.passageKey}`);
+    if (concealed) return [];
+    return [{ row, comment }];
+  });
+}
+
+async function rolesOf(db: Db, userId: string) {
+  const memberships = await db.membership.findMany({ where: { userId }, select: { groupId: true, role: true } });
+  return new Map(memberships.map((membership) => [membership.groupId, membership.role as Role]));
+}
+
+/** The unread badge: unread notifications whose target the person can still open. */
+export async function unreadNotificationCount(db: Db, userId: string) {
+  const roles = await rolesOf(db, userId);
+  if (roles.size === 0) return 0;
+  const rows = await db.notification.findMany({
+    where: { userId, readAt: null, groupId: { in: [...roles.keys()] } },
+    orderBy: { createdAt: "desc" },
+    take: COUNT_AT_MOST,
+  });
+  return (await openable(db, userId, roles, rows)).length;
+}
+
+/** The newest `take` notifications the person can still open (the notifications page). */
+export async function listNotifications(db: Db, userId: string, take = 50) {
+  const roles = await rolesOf(db, userId);
+  if (roles.size === 0) return [];
+  const found: Awaited<ReturnType<typeof openable>> = [];
+  // Page through until `take` are found: some rows may point at what the person can no longer open.
+  for (let page = 0, skip = 0; page < 10 && found.length < take; page += 1) {
+    const rows = await db.notification.findMany({ where: { userId, groupId: { in: [...roles.keys()] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip, take });
+    found.push(...(await openable(db, userId, roles, rows)));
+    if (rows.length < take) break;
+    skip += rows.length;
+  }
+  const shown = found.slice(0, take);
+  const [actors, lessons] = await Promise.all([
+    db.user.findMany({ where: { id: { in: shown.flatMap(({ row }) => (row.actorId ? [row.actorId] : [])) } }, select: { id: true, displayName: true } }),
+    db.lesson.findMany({ where: { id: { in: shown.map(({ comment }) => comment.lessonId) } }, select: { id: true, day: true, title: true } }),
+  ]);
+  const actorById = new Map(actors.map((actor) => [actor.id, actor.displayName]));
+  const lessonById = new Map(lessons.map((lesson) => [lesson.id, lesson]));
+  return shown.map(({ row, comment }) => {
+    const lesson = lessonById.get(comment.lessonId)!;
+    return {
+      id: row.id,
+      type: row.type,
+      read: row.readAt !== null,
+      at: row.createdAt.toISOString(),
+      actor: row.actorId ? (actorById.get(row.actorId) ?? "Someone") : "Someone",
+      groupId: comment.groupId,
+      day: lesson.day,
+      lessonTitle: lesson.title,
+      commentId: comment.id,
+      excerpt: comment.hiddenAt ? null : comment.body.slice(0, 140),
+    };
+  });
+}
+
+export async function markNotificationsRead(db: Db, userId: string, ids: string[] | "all", now = new Date()) {
+  await db.notification.updateMany({ where: { userId, readAt: null, ...(ids === "all" ? {} : { id: { in: ids } }) }, data: { readAt: now } });
+}
