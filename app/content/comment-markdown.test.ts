@@ -3,7 +3,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { CommentBody } from "~/components/comment-body.tsx";
 import { REDIRECT_BYPASSES } from "../../tests/support/hostile-input.ts";
-import { findMentions, mentionHandle, parseCommentMarkdown, plainText, safeHref, type Block, type Inline } from "./comment-markdown.ts";
+import { marked } from "marked";
+import { escapeMarkdownText, findMentions, mentionHandle, parseCommentMarkdown, plainText, safeHref, safeMarkdown, type Block, type Inline } from "./comment-markdown.ts";
 
 const render = (source: string, mentionable: string[] = []) =>
   renderToStaticMarkup(createElement(CommentBody, { blocks: parseCommentMarkdown(source, new Set(mentionable)) }));
@@ -125,5 +126,58 @@ describe("helpers", () => {
 
   it("gives plain text for notifications", () => {
     expect(plainText("**Why** does `fsync` matter?\n\n- it _orders_ writes")).toBe("Why does fsync matter?\nit orders writes");
+  });
+});
+
+describe("safeMarkdown (exports that other Markdown viewers render)", () => {
+  // What a Markdown viewer that passes HTML through would make of the export.
+  const viewed = (markdown: string) => marked.parse(markdown, { async: false, gfm: true, breaks: true });
+  const hostile = [
+    '<img src=x onerror="alert(1)">',
+    "<script>alert(1)</script>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "[click](javascript:alert(1))",
+    "[click](<javascript:alert(1)>)",
+    "[click](&#106;avascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<javascript:alert(1)>",
+    "![x](javascript:alert(1))",
+    '![x](https://evil.example/x.png "title")',
+    "[x]\n\n[x]: javascript:alert(1)",
+    "[x](/\\evil.example/path)",
+    "```\n</code><script>alert(1)</script>\n```",
+    "`</code><img src=x onerror=alert(1)>`",
+    "> <iframe src=javascript:alert(1)>",
+    "- <svg onload=alert(1)>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<<script>script>alert(1)<</script>/script>",
+  ];
+
+  it.each(hostile)("%j comes out without HTML or an unsafe link", (source) => {
+    const html = viewed(safeMarkdown(source));
+    expect(html).not.toMatch(/<(?!\/?(p|em|strong|del|code|pre|blockquote|ul|ol|li|a|br)\b)[a-z]/i);
+    expect(html).not.toMatch(/<[^>]*\son\w+\s*=/i);
+    for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^(https?:|mailto:|\/(?![/\\])|#)/);
+  });
+
+  it("keeps what the page shows: emphasis, code, links, lists, quotes, line breaks, mentions", () => {
+    const source = "**Why** does `fsync` matter?\nSee [the docs](<https://example.org/a b>) and [day 2](/courses/x/day/2).\n\n- one *two*\n- three\n\n> quoted\n\n```\ncode <b>\n```\n\n@sam asks # not a heading";
+    const html = viewed(safeMarkdown(source));
+    expect(html).toContain("<strong>Why</strong> does <code>fsync</code> matter?<br>");
+    expect(html).toContain('<a href="https://example.org/a%20b">the docs</a>');
+    expect(html).toContain('<a href="/courses/x/day/2">day 2</a>');
+    expect(html).toMatch(/<li>one <em>two<\/em><\/li>\s*<li>three<\/li>/);
+    expect(html).toMatch(/<blockquote>\s*<p>quoted<\/p>\s*<\/blockquote>/);
+    expect(html).toContain("<pre><code>code &lt;b&gt;\n</code></pre>");
+    expect(html).toContain("@sam asks # not a heading");
+  });
+
+  it("escapes names and titles so they show as typed", () => {
+    for (const value of ["<b>Bold</b> & co", "# Heading", "1. Not a list", "*star* _under_ [link](x)", "a\\b", "~~gone~~ | pipe"]) {
+      expect(viewed(escapeMarkdownText(value)).replace(/<\/?p>|\n/g, "")).toBe(
+        value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+      );
+    }
   });
 });

@@ -191,3 +191,80 @@ export function plainText(blocksOrSource: Block[] | string): string {
     node.t === "p" ? inline(node.c) : node.t === "pre" ? node.v : node.t === "quote" ? node.c.map(block).join(" ") : node.items.map((item) => item.map(block).join(" ")).join("; ");
   return tree.map(block).join("\n").trim();
 }
+
+/**
+ * Text as Markdown that shows exactly these characters: every character Markdown or HTML would act
+ * on is escaped, and so is what would start a block at the beginning of a line.
+ */
+export function escapeMarkdownText(value: string): string {
+  return value
+    .replace(/[\\`*_[\]<>&~|!]/g, (char) => `\\${char}`)
+    .replace(/^(\s*)([#>+=-])/gm, "$1\\$2")
+    .replace(/^(\s*\d+)([.)])/gm, "$1\\$2");
+}
+
+function fenceFor(value: string, char: "`" | "~", min: number): string {
+  const longest = Math.max(0, ...[...value.matchAll(new RegExp(`\\${char}+`, "g"))].map((run) => run[0].length));
+  return char.repeat(Math.max(min, longest + 1));
+}
+
+/**
+ * A body written again as Markdown from its tree (what the page shows), for exports that other
+ * Markdown viewers render: no raw HTML, no image, and only the links the page itself would make
+ * (http, https, mailto, in-site) — `[x](javascript:…)` and `<img onerror>` come out as plain text.
+ */
+export function safeMarkdown(blocksOrSource: Block[] | string): string {
+  const tree = typeof blocksOrSource === "string" ? parseCommentMarkdown(blocksOrSource, new Set(findMentions(blocksOrSource))) : blocksOrSource;
+  const inline = (nodes: Inline[]): string =>
+    nodes
+      .map((node) => {
+        switch (node.t) {
+          case "text":
+            return escapeMarkdownText(node.v);
+          case "code": {
+            const fence = fenceFor(node.v, "`", 1);
+            return `${fence} ${node.v.replace(/\n/g, " ")} ${fence}`;
+          }
+          case "em":
+            return `*${inline(node.c)}*`;
+          case "strong":
+            return `**${inline(node.c)}**`;
+          case "del":
+            return `~~${inline(node.c)}~~`;
+          case "link":
+            return `[${inline(node.c)}](<${node.href.replace(/[<>\s]/g, (char) => encodeURIComponent(char))}>)`;
+          case "mention":
+            return `@${escapeMarkdownText(node.handle)}`;
+          case "br":
+            return "\\\n";
+        }
+      })
+      .join("");
+  const indent = (lines: string, prefix: string, rest = " ".repeat(prefix.length)) =>
+    lines
+      .split("\n")
+      .map((line, index) => (index === 0 ? prefix : line === "" ? "" : rest) + line)
+      .join("\n");
+  const block = (node: Block): string => {
+    switch (node.t) {
+      case "p":
+        return inline(node.c);
+      case "pre": {
+        const fence = fenceFor(node.v, "`", 3);
+        return `${fence}\n${node.v}\n${fence}`;
+      }
+      case "quote":
+        return node.c
+          .map(block)
+          .join("\n\n")
+          .split("\n")
+          .map((line) => (line === "" ? ">" : `> ${line}`))
+          .join("\n");
+      case "list":
+        return node.items
+          .map((item, index) => indent(item.map(block).join("\n\n") || " ", node.ordered ? `${node.start + index}. ` : "- "))
+          .join("\n");
+    }
+  };
+  return tree.map(block).join("\n\n");
+}

@@ -3,6 +3,7 @@
  * TextQuote and TextPosition selectors, so other tools can re-anchor it) and Markdown.
  * Hidden and deleted comments are left out.
  */
+import { escapeMarkdownText, safeMarkdown } from "~/content/comment-markdown.ts";
 import type { Db } from "~/db/client.server.ts";
 
 interface ExportInput {
@@ -78,20 +79,26 @@ export async function exportMarkdown(db: Db, input: ExportInput): Promise<string
   const passages = new Map(lesson.readings.flatMap((reading) => (reading.currentRevision?.passages ?? []).map((passage) => [passage.key, { ...passage, reading: reading.title }])));
   const children = new Map<string, typeof comments>();
   for (const comment of comments) if (comment.parentId) children.set(comment.parentId, [...(children.get(comment.parentId) ?? []), comment]);
-  const quoteBlock = (text: string) => text.split("\n").map((line) => `> ${line}`).join("\n");
+  // Everything is escaped or rewritten (safeMarkdown), so a Markdown viewer shows what the page shows: no HTML, no unsafe link.
+  const quoteBlock = (text: string) => text.split("\n").map((line) => `> ${escapeMarkdownText(line)}`).join("\n");
   const render = (comment: (typeof comments)[number], depth: number): string[] => {
     const indent = "  ".repeat(depth);
     const label = comment.kind === "question" ? " asked" : comment.kind === "answer" ? " answered" : "";
-    const head = `${indent}- **${comment.author.displayName}**${label} (${comment.createdAt.toISOString().slice(0, 10)})${comment.pinnedAt ? " — pinned" : ""}:`;
-    const body = comment.body.split("\n").map((line) => `${indent}  ${line}`);
+    const head = `${indent}- **${escapeMarkdownText(comment.author.displayName)}**${label} (${comment.createdAt.toISOString().slice(0, 10)})${comment.pinnedAt ? " — pinned" : ""}:`;
+    const body = safeMarkdown(comment.body).split("\n").map((line) => (line === "" ? "" : `${indent}  ${line}`));
     return [head, ...body, ...(children.get(comment.id) ?? []).flatMap((child) => render(child, depth + 1))];
   };
-  const lines = [`# ${group.name}: Day ${lesson.day}, ${lesson.title}`, "", `Discussion exported ${new Date().toISOString().slice(0, 10)} from ${group.course.title}.`, ""];
+  const lines = [
+    `# ${escapeMarkdownText(`${group.name}: Day ${lesson.day}, ${lesson.title}`)}`,
+    "",
+    `Discussion exported ${new Date().toISOString().slice(0, 10)} from ${escapeMarkdownText(group.course.title)}.`,
+    "",
+  ];
   const roots = comments.filter((comment) => !comment.parentId);
   if (roots.length === 0) lines.push("No discussion yet.");
   for (const root of roots) {
     const passage = root.passageKey ? passages.get(root.passageKey) : undefined;
-    lines.push(`## ${passage ? `${passage.reading}, passage ${passage.position + 1}` : "An earlier version of the text"}`, "");
+    lines.push(`## ${passage ? `${escapeMarkdownText(passage.reading)}, passage ${passage.position + 1}` : "An earlier version of the text"}`, "");
     const quoted = root.quoteExact ?? (passage ? passage.text : root.originalQuote);
     if (quoted) lines.push(quoteBlock(quoted), "");
     lines.push(...render(root, 0), "");

@@ -43,9 +43,6 @@ type ActionResult = { ok: true; report: string[] } | { ok: false; problems: stri
 export async function action(args: ActionFunctionArgs) {
   const course = await requireOwnedCourse(args);
   const refuse = (problems: string[]) => data<ActionResult>({ ok: false, problems }, { status: 400 });
-  // Counted before the upload is read: a refused upload costs no memory.
-  const limited = await overLimit(args.context, "uploadsPerUser", args.context.auth!.user.id);
-  if (limited) return data<ActionResult>({ ok: false, problems: [limited.message] }, { status: limited.status, headers: limited.headers });
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(
@@ -71,6 +68,9 @@ export async function action(args: ActionFunctionArgs) {
     : stringify({ course: { slug: course.slug, title: course.title, days: course.dayCount } });
   try {
     const set = parseImportBuffers(files, manifestText, uploadedManifest?.name ?? "this course");
+    // Counted once the files have been read (the body's size is capped before that, in server.ts).
+    const limited = await overLimit(args.context, "uploadsPerUser", args.context.auth!.user.id);
+    if (limited) return data<ActionResult>({ ok: false, problems: [limited.message] }, { status: limited.status, headers: limited.headers });
     if (set.course.slug !== course.slug) {
       return refuse([`These files are for the course “${set.course.slug}”, not “${course.slug}”. Nothing was imported.`]);
     }

@@ -5,6 +5,7 @@
  * as text, the prompt-answer reveal, and the exports.
  */
 import { randomBytes } from "node:crypto";
+import { marked } from "marked";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postComment } from "~/models/discussion.server.ts";
 import { TestClient } from "../support/client.ts";
@@ -465,5 +466,24 @@ describe("export", () => {
     // The page links to them for moderators only.
     expect((await readPage(await moderator.get(page))).raw).toContain(`href="${page}/export?format=md"`);
     expect((await readPage(await member.get(page))).raw).not.toContain("/export?format=");
+  });
+
+  it("writes Markdown that a viewer renders as text: no HTML and no javascript: link from a comment or a name", async () => {
+    const id = newId();
+    const body = '<img src=x onerror="alert(1)"> and [click](javascript:alert(1)) and <script>alert(2)</script>';
+    expect((await member.post(page, postFields({ id, body }))).status).toBe(302);
+    const author = await db().comment.findUniqueOrThrow({ where: { id }, select: { authorId: true } });
+    const name = await db().user.findUniqueOrThrow({ where: { id: author.authorId }, select: { displayName: true } });
+    await db().user.update({ where: { id: author.authorId }, data: { displayName: "<b onmouseover=alert(3)>Sam</b>" } });
+    try {
+      const markdown = await (await moderator.get(`${page}/export?format=md`)).text();
+      const html = marked.parse(markdown, { async: false, gfm: true });
+      expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; and click and &lt;script&gt;alert(2)&lt;/script&gt;");
+      expect(html).toContain("&lt;b onmouseover=alert(3)&gt;Sam&lt;/b&gt;");
+      expect(html).not.toMatch(/<(img|script|b)\b/);
+      expect(html).not.toContain("javascript:");
+    } finally {
+      await db().user.update({ where: { id: author.authorId }, data: { displayName: name.displayName } });
+    }
   });
 });

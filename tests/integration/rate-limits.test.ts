@@ -150,7 +150,7 @@ describe("writing", () => {
     expect(await db().invite.count({ where: { groupId } })).toBe(before + 30);
   });
 
-  it("21 uploads at once: 20 read, 1 refused before its files are read", async () => {
+  it("21 uploads at once: 20 imported, 1 refused", async () => {
     const slug = `limits-${randomBytes(4).toString("hex")}`;
     await db().course.create({ data: { slug, title: "Limits", dayCount: 2, ownerId: mod.id } });
     const upload = () => {
