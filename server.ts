@@ -21,6 +21,7 @@ import { seedDemoIfEmpty } from "./app/models/demo.server.ts";
 import { createLogger, type Logger } from "./app/server/logger.server.ts";
 import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./app/models/rate-limit.server.ts";
+import { securityHeaders } from "./app/server/security-headers.server.ts";
 import {
   bodyLimitGuard,
   csrfGuard,
@@ -94,6 +95,9 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
   pruneTimer.unref();
 
+  // First, so that every response carries them, errors included.
+  app.use(securityHeaders({ contentSecurityPolicy: production }));
+
   app.get("/healthz", async (_req, res) => {
     try {
       await db.$queryRawUnsafe("SELECT 1");
@@ -157,6 +161,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
         mailer,
         publicOrigin: env.publicOrigin,
         rateLimits: limits,
+        cspNonce: res.locals.cspNonce ?? "",
       }) satisfies AppContext,
     }),
   );

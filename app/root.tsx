@@ -17,6 +17,7 @@ import {
 import stylesUrl from "~/styles/app.css?url";
 import { unreadNotificationCount } from "~/models/discussion.server.ts";
 import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
+import { useNonce } from "~/components/nonce.tsx";
 import { liveReloadInFlight } from "~/components/live/use-catch-up.ts";
 
 export const links: LinksFunction = () => [
@@ -46,6 +47,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
   const unread = data?.unread ?? 0;
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -101,8 +103,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

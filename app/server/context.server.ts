@@ -20,6 +20,8 @@ export interface AppContext {
   publicOrigin: string | undefined;
   /** Every rate limit (app/models/rate-limit.server.ts), the same for every request of this server. */
   rateLimits: RateLimits;
+  /** This response's Content-Security-Policy nonce: Remix's inline scripts carry it (entry.server.tsx). */
+  cspNonce: string;
 }
 
 declare module "@remix-run/server-runtime" {
