@@ -37,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const parsed = readBatchSchema.safeParse(json);
   if (!parsed.success) return reply({ error: parsed.error.issues[0]?.message ?? "Invalid batch." }, { status: 400 });
-  const result = await recordReads(context.db, context.auth.user.id, parsed.data);
+  const result = await recordReads(context.db, context.auth.user.id, parsed.data, { sessionStart: context.auth.session.createdAt });
   if (!result.ok) return reply({ error: result.message }, { status: result.status });
   return reply(result);
 }
