@@ -248,7 +248,7 @@ export interface DayStatus {
  */
 export async function courseDayStatuses(
   db: Db,
-  input: { userId: string; courseId: string; dayCount: number; lessons: { day: number; title: string }[]; pace?: Pace | null; mayReadAhead?: boolean },
+  input: { userId: string; courseId: string; dayCount: number; lessons: { day: number; title: string }[]; pace?: Pace | null; mayReadAhead?: boolean; openThrough?: number | null },
   now = new Date(),
 ): Promise<DayStatus[]> {
   const [counts, progress] = await Promise.all([
@@ -263,7 +263,7 @@ export async function courseDayStatuses(
     const day = index + 1;
     const lesson = byDay.get(day);
     const row = lesson ? progressByLesson.get(lesson.lessonId) : undefined;
-    const locked = Boolean(input.pace && !input.mayReadAhead && isDayLocked(input.pace, day, input.dayCount, now));
+    const locked = Boolean(input.pace && !input.mayReadAhead && isDayLocked(input.pace, day, input.dayCount, now)) || (input.openThrough != null && day > input.openThrough);
     return { day, lessonId: lesson?.lessonId ?? null, title: titles.get(day) ?? null, status: lessonStatus(row, lesson?.passages ?? 0, locked), readCount: row?.readCount ?? 0, passageCount: lesson?.passages ?? 0 };
   });
 }
