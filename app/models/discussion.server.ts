@@ -540,10 +540,26 @@ export async function listNotifications(db: Db, userId: string, take = 50) {
   const notifications = await db.notification.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take });
   // Only notifications whose comment is still in a group the user belongs to (removed members see none).
   const [comments, actors, memberships] = await Promise.all([
-    db.comment.findMany({ where: { id: { in: notifications.map((n) => n.commentId) } }, select: { id: true, lessonId: true, groupId: true, body: true, deletedAt: true, hiddenAt: true } }),
+    db.comment.findMany({ where: { id: { in: notifications.map((n) => n.commentId) } }, select: { id: true, lessonId: true, groupId: true, body: true, deletedAt: true, hiddenAt: true, rootId: true } }),
     db.user.findMany({ where: { id: { in: notifications.flatMap((n) => (n.actorId ? [n.actorId] : [])) } }, select: { id: true, displayName: true } }),
-    db.membership.findMany({ where: { userId }, select: { groupId: true } }),
+    db.membership.findMany({ where: { userId }, select: { groupId: true, role: true } }),
   ]);
+  // The reveal rule: a comment under a prompt answer the user may not see yet (a mention in a reply
+  // there) is announced without its text.
+  const revealFields = { id: true, rootId: true, parentId: true, kind: true, authorId: true, readingId: true, passageKey: true, originalPassageKey: true, pinnedAt: true, deletedAt: true, groupId: true, lessonId: true } as const;
+  const answerRoots = await db.comment.findMany({ where: { id: { in: [...new Set(comments.map((comment) => comment.rootId))] }, kind: "answer", parentId: null }, select: revealFields });
+  const ownAnswers = answerRoots.length
+    ? await db.comment.findMany({ where: { authorId: userId, kind: "answer", parentId: null, deletedAt: null, lessonId: { in: [...new Set(answerRoots.map((root) => root.lessonId))] } }, select: revealFields })
+    : [];
+  const roleIn = new Map(memberships.map((membership) => [membership.groupId, membership.role as Role]));
+  const concealedRoots = new Set(
+    answerRoots
+      .filter((root) => {
+        const mine = ownAnswers.filter((answer) => answer.groupId === root.groupId && answer.lessonId === root.lessonId);
+        return isAnswerConcealed(root, { userId, moderator: can(roleIn.get(root.groupId) ?? null, "discussion.moderate") }, answeredPrompts(mine, { userId }));
+      })
+      .map((root) => root.id),
+  );
   const lessons = await db.lesson.findMany({ where: { id: { in: comments.map((comment) => comment.lessonId) } }, select: { id: true, day: true, title: true } });
   const inGroups = new Set(memberships.map((membership) => membership.groupId));
   const commentById = new Map(comments.map((comment) => [comment.id, comment]));
@@ -564,7 +580,7 @@ export async function listNotifications(db: Db, userId: string, take = 50) {
         day: lesson.day,
         lessonTitle: lesson.title,
         commentId: comment.id,
-        excerpt: comment.deletedAt || comment.hiddenAt ? null : comment.body.slice(0, 140),
+        excerpt: comment.deletedAt || comment.hiddenAt || concealedRoots.has(comment.rootId) ? null : comment.body.slice(0, 140),
       },
     ];
   });
