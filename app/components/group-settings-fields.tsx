@@ -11,6 +11,10 @@ export interface GroupSettingsValues {
   lockAhead: boolean;
 }
 
+/** What "lock days ahead" promises (app/models/pace.ts, readerOpenThrough), said where it is chosen. */
+export const LOCK_AHEAD_HELP =
+  "A locked day stays closed to this group's members until its date: its text, its discussion, its search results and its progress — on the group's pages and in the course reader and search. Moderators and the owner can open it to prepare. Members who also belong to another group of the course where the day is open (or who own the course) can still read its text in the course reader."
+
 /** Name, description and pace fields, shared by "new group" and "group settings". */
 export function GroupSettingsFields({ values, errors }: { values: Partial<GroupSettingsValues>; errors: Record<string, string | undefined> }) {
   const [mode, setMode] = useState(values.paceMode ?? "self");
@@ -41,8 +45,11 @@ export function GroupSettingsFields({ values, errors }: { values: Partial<GroupS
         <Field label="Lesson days per week" name="daysPerWeek" type="number" min={1} max={7} defaultValue={values.daysPerWeek ?? 5} error={errors.daysPerWeek} />
         <Field label="Time zone" name="timeZone" defaultValue={values.timeZone ?? "UTC"} hint="Days change at midnight here, e.g. Europe/Berlin." error={errors.timeZone} />
         <label className="choice">
-          <input type="checkbox" name="lockAhead" defaultChecked={values.lockAhead ?? false} /> Lock days ahead of the schedule for members
+          <input type="checkbox" name="lockAhead" defaultChecked={values.lockAhead ?? false} aria-describedby="lock-ahead-help" /> Lock days ahead of the schedule for members
         </label>
+        <p className="hint" id="lock-ahead-help">
+          {LOCK_AHEAD_HELP}
+        </p>
       </div>
     </>
   );

@@ -10,7 +10,7 @@ import { can, decide, type Decision, type Role } from "./authz.ts";
 import { writeOnce } from "./client-ids.server.ts";
 import { audit } from "./group.server.ts";
 import { notifyMember } from "./notifications.server.ts";
-import { REACTIONS, type CommentKind, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
+import { answeredPrompts, concealedCommentIds, isAnswerConcealed, REACTIONS, type CommentKind, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
 
 export interface Viewer {
   userId: string;
@@ -105,9 +105,8 @@ export async function loadDiscussion(
   }
   const mine = new Map<string, ReactionKind[]>();
   for (const row of myReactions) mine.set(row.commentId, [...(mine.get(row.commentId) ?? []), row.kind as ReactionKind]);
-  const answeredPrompts = new Set(
-    comments.filter((comment) => comment.kind === "answer" && comment.authorId === viewer.userId && !comment.deletedAt).map((comment) => comment.passageKey),
-  );
+  // The reveal rule (app/models/discussion-rules.ts): concealed answers and every reply under them.
+  const concealedIds = concealedCommentIds(comments, { userId: viewer.userId, moderator });
   const hasReplies = new Set(comments.filter((comment) => comment.parentId && !comment.deletedAt).map((comment) => comment.parentId));
 
   const views = new Map<string, ThreadView>();
@@ -115,8 +114,7 @@ export async function loadDiscussion(
     const state = comment.deletedAt ? "removed" : comment.hiddenAt ? "hidden" : "visible";
     // A removed comment nobody answered leaves no trace.
     if (state === "removed" && !hasReplies.has(comment.id)) continue;
-    const concealed =
-      comment.kind === "answer" && !comment.parentId && !moderator && comment.authorId !== viewer.userId && !comment.pinnedAt && !answeredPrompts.has(comment.passageKey);
+    const concealed = concealedIds.has(comment.id);
     const canRead = state === "visible" || (state === "hidden" && (moderator || comment.authorId === viewer.userId));
     views.set(comment.id, {
       id: comment.id,
@@ -172,9 +170,10 @@ export async function loadDiscussion(
     else entry.threads += 1;
     entry.confused += root.reactions.confused;
   }
+  // A concealed answer's thread is never sent, on its passage or under "earlier version": only counted.
   return {
     threads: filtered.filter((root) => root.passageKey !== null && !root.concealed),
-    orphans: filtered.filter((root) => root.passageKey === null),
+    orphans: filtered.filter((root) => root.passageKey === null && !root.concealed),
     counts: passageCounts,
     members: members.map((member) => ({ id: member.user.id, displayName: member.user.displayName, handle: mentionHandle(member.user.displayName) })),
     lastVisit: lastVisit?.toISOString() ?? null,
@@ -333,8 +332,11 @@ export async function postReply(db: Db, scope: LessonScope, viewer: Viewer, inpu
     const root = parent.rootId === parent.id ? parent : await db.comment.findUniqueOrThrow({ where: { id: parent.rootId } });
     if (root.lockedAt && !can(viewer.role, "discussion.moderate")) return refuse(403, "This thread is locked: no new replies.");
     if (root.kind === "answer" && root.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) {
-      const answered = await db.comment.count({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, passageKey: root.passageKey, deletedAt: null } });
-      if (!answered && !root.pinnedAt) return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
+      // The reveal rule: the viewer's own answers of this lesson, in any revision, decide.
+      const own = await db.comment.findMany({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, deletedAt: null } });
+      if (isAnswerConcealed(root, { userId: viewer.userId, moderator: false }, answeredPrompts(own, viewer))) {
+        return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
+      }
     }
     await db.$transaction(async (tx) => {
       await tx.comment.create({

@@ -1,30 +1,37 @@
 /**
  * A group's discussion of one lesson, exported for keeping: W3C Web Annotation JSON-LD (with
  * TextQuote and TextPosition selectors, so other tools can re-anchor it) and Markdown.
- * Hidden and deleted comments are left out.
+ * Hidden and deleted comments are left out, and prompt answers the exporter may not see (with their replies).
  */
 import { escapeMarkdownText, safeMarkdown } from "~/content/comment-markdown.ts";
 import type { Db } from "~/db/client.server.ts";
+import { can, type Role } from "./authz.ts";
+import { concealedCommentIds } from "./discussion-rules.ts";
 
 interface ExportInput {
   groupId: string;
   lessonId: string;
   origin: string;
+  /** Who exports: the reveal rule of prompt answers applies to exports too (moderators see all). */
+  viewer: { userId: string; role: Role };
 }
 
 async function loadExport(db: Db, input: ExportInput) {
-  const [group, lesson, comments] = await Promise.all([
+  const [group, lesson, all] = await Promise.all([
     db.group.findUniqueOrThrow({ where: { id: input.groupId }, select: { id: true, name: true, course: { select: { slug: true, title: true } } } }),
     db.lesson.findUniqueOrThrow({
       where: { id: input.lessonId },
       select: { day: true, title: true, readings: { select: { id: true, title: true, currentRevision: { select: { passages: { select: { key: true, text: true, position: true } } } } } } },
     }),
     db.comment.findMany({
-      where: { groupId: input.groupId, lessonId: input.lessonId, deletedAt: null, hiddenAt: null },
+      where: { groupId: input.groupId, lessonId: input.lessonId },
       orderBy: { createdAt: "asc" },
       include: { author: { select: { displayName: true } } },
     }),
   ]);
+  // The rule needs deleted answers too (they no longer count as answering); they are not exported.
+  const concealed = concealedCommentIds(all, { userId: input.viewer.userId, moderator: can(input.viewer.role, "discussion.moderate") });
+  const comments = all.filter((comment) => !comment.deletedAt && !comment.hiddenAt && !concealed.has(comment.id));
   return { group, lesson, comments };
 }
 

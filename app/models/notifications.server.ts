@@ -7,6 +7,7 @@
  */
 import type { Db } from "~/db/client.server.ts";
 import { can, type Role } from "./authz.ts";
+import { answeredPrompts, isAnswerConcealed } from "./discussion-rules.ts";
 
 export type NotificationType = "reply" | "mention" | "answer" | "pin";
 
@@ -38,19 +39,32 @@ async function openable(db: Db, userId: string, roles: Map<string, Role>, rows: 
   if (rows.length === 0) return [];
   const comments = await db.comment.findMany({
     where: { id: { in: [...new Set(rows.map((row) => row.commentId))] }, deletedAt: null },
-    select: { id: true, groupId: true, lessonId: true, authorId: true, kind: true, parentId: true, passageKey: true, pinnedAt: true, hiddenAt: true, body: true },
+    select: { ...revealFields, hiddenAt: true, body: true },
   });
   const byId = new Map(comments.map((comment) => [comment.id, comment]));
-  // Prompt answers stay concealed until you have answered that prompt yourself: which ones have you?
-  const concealable = comments.filter((comment) => comment.kind === "answer" && !comment.parentId && !comment.pinnedAt && comment.authorId !== userId);
-  const answered = new Set<string>();
-  if (concealable.length > 0) {
-    const mine = await db.comment.findMany({
-      where: { authorId: userId, kind: "answer", parentId: null, deletedAt: null, lessonId: { in: [...new Set(concealable.map((comment) => comment.lessonId))] } },
-      select: { groupId: true, lessonId: true, passageKey: true },
-    });
-    for (const answer of mine) answered.add(`${answer.groupId}:${answer.lessonId}:${answer.passageKey}`);
-  }
+  // The reveal rule of the page (discussion-rules.ts): a prompt answer not yet revealed to this person
+  // conceals its whole thread, replies and mentions in it included.
+  const roots = await db.comment.findMany({
+    where: { id: { in: [...new Set(comments.map((comment) => comment.rootId))] }, kind: "answer", parentId: null },
+    select: revealFields,
+  });
+  const mine = roots.length
+    ? await db.comment.findMany({
+        where: { authorId: userId, kind: "answer", parentId: null, deletedAt: null, lessonId: { in: [...new Set(roots.map((root) => root.lessonId))] } },
+        select: revealFields,
+      })
+    : [];
+  const concealedRoots = new Set(
+    roots
+      .filter((root) => {
+        const answered = answeredPrompts(
+          mine.filter((answer) => answer.groupId === root.groupId && answer.lessonId === root.lessonId),
+          { userId },
+        );
+        return isAnswerConcealed(root, { userId, moderator: can(roles.get(root.groupId) ?? null, "discussion.moderate") }, answered);
+      })
+      .map((root) => root.id),
+  );
   return rows.flatMap((row) => {
     const comment = byId.get(row.commentId);
     if (!comment || comment.groupId !== row.groupId) return [];
@@ -58,11 +72,25 @@ async function openable(db: Db, userId: string, roles: Map<string, Role>, rows: 
     if (!role) return [];
     const moderator = can(role, "discussion.moderate");
     if (comment.hiddenAt && !moderator && comment.authorId !== userId) return [];
-    const concealed = concealable.includes(comment) && !moderator && !answered.has(`${comment.groupId}:${comment.lessonId}:${comment.passageKey}`);
-    if (concealed) return [];
+    if (concealedRoots.has(comment.rootId)) return [];
     return [{ row, comment }];
   });
 }
+
+const revealFields = {
+  id: true,
+  rootId: true,
+  parentId: true,
+  kind: true,
+  authorId: true,
+  readingId: true,
+  passageKey: true,
+  originalPassageKey: true,
+  pinnedAt: true,
+  deletedAt: true,
+  groupId: true,
+  lessonId: true,
+} as const;
 
 async function rolesOf(db: Db, userId: string) {
   const memberships = await db.membership.findMany({ where: { userId }, select: { groupId: true, role: true } });

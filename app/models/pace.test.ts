@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentDay, describePace, isDayLocked, localDate, type Pace } from "./pace.ts";
+import { currentDay, describePace, isDayLocked, localDate, lockedDayMessage, readerOpenThrough, type Pace } from "./pace.ts";
 
 const scheduled = (overrides: Partial<Pace> = {}): Pace => ({
   paceMode: "scheduled",
@@ -57,5 +57,32 @@ describe("describePace", () => {
       "Day 2 of 60 today (5 days a week from 2026-11-02, later days locked).",
     );
     expect(describePace(scheduled(), 60, new Date("2026-10-01T12:00:00Z"))).toMatch(/^Starts on 2026-11-02/);
+  });
+});
+
+describe("readerOpenThrough: locked days in the course reader and search", () => {
+  // 2026-11-04 is the third day of a schedule that began on Monday 2026-11-02: Day 3.
+  const now = new Date("2026-11-04T12:00:00Z");
+  const member = (pace: Partial<Pace> = {}) => ({ pace: scheduled(pace), mayReadAhead: false });
+  const input = (groups: ReturnType<typeof member>[], ownsCourse = false) => ({ ownsCourse, dayCount: 60, groups });
+  it("locks the days after the group's day for a member of one locking group", () => {
+    expect(readerOpenThrough(input([member()]), now)).toBe(3);
+  });
+  it("opens every day to people outside the course's groups and to the course's owner", () => {
+    expect(readerOpenThrough(input([]), now)).toBeNull();
+    expect(readerOpenThrough(input([member()], true), now)).toBeNull();
+  });
+  it("opens every day when any of the person's groups does not lock it or lets them read ahead", () => {
+    expect(readerOpenThrough(input([member(), member({ lockAhead: false })]), now)).toBeNull();
+    expect(readerOpenThrough(input([member(), member({ paceMode: "self" })]), now)).toBeNull();
+    expect(readerOpenThrough(input([member(), { pace: scheduled(), mayReadAhead: true }]), now)).toBeNull();
+  });
+  it("with several locking groups, a day is open when one of them has reached it", () => {
+    expect(readerOpenThrough(input([member(), member({ startDate: "2026-10-26" })]), now)).toBe(8);
+    expect(readerOpenThrough(input([member({ startDate: "2026-12-01" })]), now)).toBe(0);
+  });
+  it("says why", () => {
+    expect(lockedDayMessage(5, 3)).toBe("Day 5 is not open yet: your group is on Day 3, and later days open on schedule.");
+    expect(lockedDayMessage(1, 0)).toContain("has not started");
   });
 });

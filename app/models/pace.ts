@@ -53,3 +53,34 @@ export function isValidTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/**
+ * What "lock days ahead" promises outside the group's own pages. A locked day is closed to the
+ * group's members (not its moderators and owner) until its date: its text, its discussion, its
+ * search hits and its progress. The course reader and search are the course's, not one group's: they
+ * lock a day for a person whose only way into the course is through groups that all lock that day.
+ * Anyone else — the course's owner, someone in no group of the course, a moderator or owner of one of
+ * its groups, a member of a group that is self-paced, does not lock, or is already on that day —
+ * reads it there in full.
+ *
+ * Returns the last day the person may open in the course reader, or null for every day.
+ */
+export function readerOpenThrough(
+  input: { ownsCourse: boolean; dayCount: number; groups: readonly { pace: Pace; mayReadAhead: boolean }[] },
+  now = new Date(),
+): number | null {
+  if (input.ownsCourse || input.groups.length === 0) return null;
+  let through = 0;
+  for (const group of input.groups) {
+    if (group.mayReadAhead || group.pace.paceMode !== "scheduled" || !group.pace.lockAhead) return null;
+    through = Math.max(through, currentDay(group.pace, input.dayCount, now));
+  }
+  return through >= input.dayCount ? null : through;
+}
+
+/** The sentence for a day closed by `readerOpenThrough` (or by one group's lock: pass its current day). */
+export function lockedDayMessage(day: number, openThrough: number): string {
+  return openThrough === 0
+    ? `Day ${day} is not open yet: your group has not started the course.`
+    : `Day ${day} is not open yet: your group is on Day ${openThrough}, and later days open on schedule.`;
+}

@@ -11,6 +11,9 @@ import {
   streak,
   toCsv,
   visibleStatus,
+  readTimeProblem,
+  PAST_SLACK_MS,
+  FUTURE_SLACK_MS,
 } from "./progress-rules.ts";
 
 describe("requiredDwellMs: time in view for a passage to count as read", () => {
@@ -134,5 +137,20 @@ describe("CSV", () => {
     expect(csvField('say "hi", then')).toBe('"say ""hi"", then"');
     expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(toCsv([["a", 1], ["b", 2]])).toBe("a,1\r\nb,2\r\n");
+  });
+});
+
+describe("readTimeProblem: a read must be dated within its session's lifetime", () => {
+  const sessionStart = new Date("2025-03-10T09:00:00Z");
+  const now = new Date("2025-03-12T18:00:00Z");
+  it("takes reads from the session's start (less a few minutes of clock skew) to a minute ahead of now", () => {
+    for (const at of [sessionStart.getTime(), sessionStart.getTime() - PAST_SLACK_MS, now.getTime(), now.getTime() + FUTURE_SLACK_MS]) {
+      expect(readTimeProblem(at, { sessionStart, now })).toBeNull();
+    }
+  });
+  it("refuses reads dated before the session began, such as 1970, and reads in the future", () => {
+    expect(readTimeProblem(1_000, { sessionStart, now })).toContain("before you signed in");
+    expect(readTimeProblem(sessionStart.getTime() - PAST_SLACK_MS - 1, { sessionStart, now })).toContain("before you signed in");
+    expect(readTimeProblem(now.getTime() + FUTURE_SLACK_MS + 1, { sessionStart, now })).toContain("future");
   });
 });

@@ -11,6 +11,19 @@ export const MAX_DWELL_MS = 20_000;
 export const MAX_BATCH = 300;
 /** Timestamps further in the future than this are refused (clocks drift a little). */
 export const FUTURE_SLACK_MS = 60_000;
+/** Reads dated this much before the session began are still taken (the browser's clock may be behind). */
+export const PAST_SLACK_MS = 5 * 60_000;
+
+/**
+ * Why a read dated `at` cannot be taken, or null. A read happens while its session lives: not before
+ * the session was created (minus PAST_SLACK_MS for a clock behind ours), not after now (plus
+ * FUTURE_SLACK_MS for a clock ahead).
+ */
+export function readTimeProblem(at: number, window: { sessionStart: Date; now: Date }): string | null {
+  if (at > window.now.getTime() + FUTURE_SLACK_MS) return "A read is dated in the future: check your device's clock.";
+  if (at < window.sessionStart.getTime() - PAST_SLACK_MS) return "A read is dated before you signed in: check your device's clock.";
+  return null;
+}
 
 export function wordCount(text: string): number {
   const words = text.trim().split(/\s+/u).filter(Boolean);

@@ -8,7 +8,7 @@ import type { Db } from "~/db/client.server.ts";
 import { currentDay, isDayLocked, type Pace } from "./pace.ts";
 import {
   calendarWeeks,
-  FUTURE_SLACK_MS,
+  readTimeProblem,
   isKnownTimeZone,
   lessonStatus,
   localDay,
@@ -82,22 +82,23 @@ async function lessonPassages(db: Db, courseSlug: string, day: number) {
 
 /**
  * Records a batch of passages in view. The whole batch is refused when a passage is not one of this
- * lesson's, or a read is stamped more than a minute in the future; reads too short for the passage
+ * lesson's, or a read is dated outside the session's lifetime (before it
+ * was created or more than a minute in the future: `readTimeProblem`); reads too short for the passage
  * are ignored; reads already recorded change nothing (a replayed batch is harmless).
  * Four reads, then one write transaction; two identical batches at once meet the primary key, and
  * the later one starts over and finds nothing new.
  */
-export async function recordReads(db: Db, userId: string, batch: ReadBatch, now = new Date()): Promise<RecordResult> {
+export async function recordReads(db: Db, userId: string, batch: ReadBatch, options: { sessionStart: Date }, now = new Date()): Promise<RecordResult> {
   const lesson = await lessonPassages(db, batch.courseSlug, batch.day);
   if (!lesson) return { ok: false, status: 404, message: "There is no such lesson." };
-  const limit = now.getTime() + FUTURE_SLACK_MS;
   const fresh = new Map<string, { readingId: string; passageKey: string; dwellMs: number; at: Date }>();
   let ignored = 0;
   for (const read of batch.reads) {
     const id = `${read.readingId}\u0000${read.passageKey}`;
     const passage = lesson.passages.get(id);
     if (!passage) return { ok: false, status: 400, message: `Passage ${read.passageKey} is not part of this lesson.` };
-    if (read.at > limit) return { ok: false, status: 400, message: "A read is dated in the future." };
+    const badTime = readTimeProblem(read.at, { sessionStart: options.sessionStart, now });
+    if (badTime) return { ok: false, status: 400, message: badTime };
     if (read.dwellMs < requiredDwellMs(passage.text)) {
       ignored += 1;
       continue;
@@ -247,7 +248,7 @@ export interface DayStatus {
  */
 export async function courseDayStatuses(
   db: Db,
-  input: { userId: string; courseId: string; dayCount: number; lessons: { day: number; title: string }[]; pace?: Pace | null; mayReadAhead?: boolean },
+  input: { userId: string; courseId: string; dayCount: number; lessons: { day: number; title: string }[]; pace?: Pace | null; mayReadAhead?: boolean; openThrough?: number | null },
   now = new Date(),
 ): Promise<DayStatus[]> {
   const [counts, progress] = await Promise.all([
@@ -262,7 +263,7 @@ export async function courseDayStatuses(
     const day = index + 1;
     const lesson = byDay.get(day);
     const row = lesson ? progressByLesson.get(lesson.lessonId) : undefined;
-    const locked = Boolean(input.pace && !input.mayReadAhead && isDayLocked(input.pace, day, input.dayCount, now));
+    const locked = Boolean(input.pace && !input.mayReadAhead && isDayLocked(input.pace, day, input.dayCount, now)) || (input.openThrough != null && day > input.openThrough);
     return { day, lessonId: lesson?.lessonId ?? null, title: titles.get(day) ?? null, status: lessonStatus(row, lesson?.passages ?? 0, locked), readCount: row?.readCount ?? 0, passageCount: lesson?.passages ?? 0 };
   });
 }

@@ -65,9 +65,11 @@ interface Row {
   readingTitle: string;
 }
 
-export async function searchCourse(db: Db, provider: "sqlite" | "postgresql", courseId: string, query: string): Promise<SearchHit[]> {
+/** `openThrough`: only days up to this one (the searcher's locked days are left out, see pace.ts); null: all. */
+export async function searchCourse(db: Db, provider: "sqlite" | "postgresql", courseId: string, query: string, openThrough: number | null = null): Promise<SearchHit[]> {
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
+  const lastDay = openThrough ?? 2_147_483_647;
   const rows =
     provider === "sqlite"
       ? await db.$queryRawUnsafe<Row[]>(
@@ -78,13 +80,14 @@ export async function searchCourse(db: Db, provider: "sqlite" | "postgresql", co
           JOIN "Passage" p ON p."rowid" = "PassageSearch"."rowid"
           JOIN "Reading" r ON r."currentRevisionId" = p."revisionId"
           JOIN "Lesson" l ON l."id" = r."lessonId"
-          WHERE "PassageSearch" MATCH ? AND l."courseId" = ?
+          WHERE "PassageSearch" MATCH ? AND l."courseId" = ? AND l."day" <= ?
           ORDER BY bm25("PassageSearch"), l."day", p."position"
           LIMIT ${SEARCH_LIMIT}`,
           MARK_START,
           MARK_END,
           ftsQuery(terms),
           courseId,
+          lastDay,
         )
       : await db.$queryRawUnsafe<Row[]>(
           `WITH q AS (SELECT to_tsquery('english', $1) AS query)
@@ -93,12 +96,13 @@ export async function searchCourse(db: Db, provider: "sqlite" | "postgresql", co
           FROM q, "Passage" p
           JOIN "Reading" r ON r."currentRevisionId" = p."revisionId"
           JOIN "Lesson" l ON l."id" = r."lessonId"
-          WHERE p."searchVector" @@ q.query AND l."courseId" = $3
+          WHERE p."searchVector" @@ q.query AND l."courseId" = $3 AND l."day" <= $4
           ORDER BY ts_rank(p."searchVector", q.query) DESC, l."day", p."position"
           LIMIT ${SEARCH_LIMIT}`,
           tsQuery(terms),
           `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`,
           courseId,
+          lastDay,
         );
   return rows.map((row) => ({
     passageKey: row.key,

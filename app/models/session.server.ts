@@ -23,6 +23,8 @@ export interface ValidSession {
   id: string;
   userId: string;
   expiresAt: Date;
+  /** When the session was created (signing in): progress reads dated before it are refused. */
+  createdAt: Date;
   /** True when this validation extended the session, so the cookie must be sent again. */
   renewed: boolean;
 }
@@ -89,7 +91,7 @@ export async function validateSessionToken(
     await db.session.update({ where: { id }, data: { expiresAt, renewedAt: now } });
     renewed = true;
   }
-  return { session: { id, userId: row.userId, expiresAt, renewed }, user: row.user };
+  return { session: { id, userId: row.userId, expiresAt, createdAt: row.createdAt, renewed }, user: row.user };
 }
 
 export async function invalidateSession(db: Db, sessionId: string) {

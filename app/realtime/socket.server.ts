@@ -12,10 +12,10 @@ import type { Db } from "~/db/client.server.ts";
 import type { Logger } from "~/server/logger.server.ts";
 import { SESSION_COOKIE, readCookie, sessionStates, validateSessionToken } from "~/models/session.server.ts";
 import { expectedOrigin } from "~/server/http-guards.server.ts";
-import { can, decide } from "~/models/authz.ts";
+import { can, decide, type Role } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
 import { findLessonId } from "~/models/group-lesson.server.ts";
-import { lessonEventsAfter } from "~/models/lesson-events.server.ts";
+import { lessonEventsAfter, redactChange } from "~/models/lesson-events.server.ts";
 import { briefOf, loadSessionView, myVotes, runningBrief, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import {
@@ -110,8 +110,12 @@ export interface RealtimeControl {
   endSessions(sessionIds: string[], reason: SessionEndReason): void;
   /** A member left or was removed: their sockets leave the group's rooms at once. */
   membershipEnded(groupId: string, userId: string): void;
-  /** Committed to the database (and logged, see lesson-events.server.ts): tell everyone on that lesson. */
-  discussionChanged(groupId: string, day: number, change: DiscussionChange): void;
+  /**
+   * Committed to the database (and logged, see lesson-events.server.ts): tell everyone on that lesson;
+   * `redactFor`, members who may not see the changed comment (a concealed prompt answer's thread), hear
+   * of it redacted.
+   */
+  discussionChanged(groupId: string, day: number, change: DiscussionChange, options?: { redactFor?: string[] }): void;
   /**
    * A live session of this lesson changed in the database: everyone on the lesson gets its new state;
    * when it started or ended (`lifecycle`), the group's home pages hear of it too.
@@ -303,7 +307,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   const lessonRoomsOf = (socket: { rooms: Set<string> }) => [...socket.rooms].filter((room) => room.startsWith("lesson:"));
 
   /** May this socket's user be in this group's lesson? The same rules as the HTTP pages. */
-  async function authorizeLesson(userId: string, ref: LessonRef): Promise<{ room: string } | AckError> {
+  async function authorizeLesson(userId: string, ref: LessonRef): Promise<{ room: string; lessonId: string; role: Role } | AckError> {
     const membership = await loadGroupForMember(deps.db, ref.groupId, userId);
     const decision = decide(membership?.role ?? null, "discussion.view");
     if (!membership || !decision.ok) return { code: "not-found", message: "No such group, or you are not a member of it." };
@@ -312,7 +316,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
     if (isDayLocked(membership.group, ref.day, membership.group.course.dayCount) && !can(membership.role, "lesson.viewAhead")) {
       return { code: "forbidden", message: "This day is not open yet." };
     }
-    return { room: rooms.lesson(ref.groupId, ref.day) };
+    return { room: rooms.lesson(ref.groupId, ref.day), lessonId, role: membership.role };
   }
 
   io.on("connection", (socket: RealtimeSocket) => {
@@ -389,7 +393,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         const [present, session, missed] = await Promise.all([
           presentIn(allowed.room),
           runningSessionView(deps.db, ref.groupId, ref.day),
-          ref.after === undefined ? null : lessonEventsAfter(deps.db, { groupId: ref.groupId, day: ref.day, after: ref.after }),
+          ref.after === undefined ? null : lessonEventsAfter(deps.db, { groupId: ref.groupId, day: ref.day, after: ref.after, viewer: { userId: socket.data.userId, role: allowed.role, lessonId: allowed.lessonId } }),
         ]);
         // Unless newer news of the session arrived meanwhile, the database's answer is what we know now.
         if (learned === asked) learnRunning(allowed.room, session ? { sessionId: session.id, facilitatorId: session.facilitator?.id ?? null } : null);
@@ -484,8 +488,11 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       sessionTimers.clear();
       positions.stop();
     },
-    discussionChanged(groupId, day, change) {
-      io.to(rooms.lesson(groupId, day)).emit("discussion:changed", { groupId, day, ...change });
+    discussionChanged(groupId, day, change, options = {}) {
+      const hidden = (options.redactFor ?? []).map((userId) => rooms.user(userId));
+      io.to(rooms.lesson(groupId, day)).except(hidden).emit("discussion:changed", { groupId, day, ...change });
+      // Those who may not see the comment (the reveal rule) hear only that the lesson changed.
+      if (hidden.length > 0) io.to(hidden).emit("discussion:changed", { groupId, day, ...redactChange(change) });
     },
     sessionChanged(groupId, day, sessionId, options = {}) {
       const room = rooms.lesson(groupId, day);

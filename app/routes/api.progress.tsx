@@ -8,6 +8,7 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { markLessonDone, readBatchSchema, recordReads } from "~/models/progress.server.ts";
 import { requireUser, safeRedirect } from "~/utils/auth.server.ts";
 import { readForm } from "~/utils/forms.ts";
+import { courseDayRefusal, findCourseRef } from "~/models/course-access.server.ts";
 
 /** 300 reads of at most ~250 bytes each, with room to spare. */
 const MAX_BODY_BYTES = 128 * 1024;
@@ -41,9 +42,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const issue = parsed.error.issues[0];
     return reply({ error: `Invalid batch${issue?.path.length ? ` (${issue.path.join(".")})` : ""}: ${issue?.message ?? "not a batch of reads."}` }, { status: 400 });
   }
-  const result = await recordReads(context.db, context.auth.user.id, parsed.data);
+  const locked = await lockedDay(context, context.auth.user.id, parsed.data.courseSlug, parsed.data.day);
+  if (locked) return reply({ error: locked }, { status: 403 });
+  const result = await recordReads(context.db, context.auth.user.id, parsed.data, { sessionStart: context.auth.session.createdAt });
   if (!result.ok) return reply({ error: result.message }, { status: result.status });
   return reply(result);
+}
+
+/** A day locked for this member in the course reader (pace.ts) takes no progress either. */
+async function lockedDay(context: ActionFunctionArgs["context"], userId: string, courseSlug: string, day: number) {
+  const course = await findCourseRef(context.db, courseSlug);
+  return course ? courseDayRefusal(context.db, userId, course, day) : null;
 }
 
 async function markDone(request: Request, context: ActionFunctionArgs["context"]) {
@@ -54,6 +63,8 @@ async function markDone(request: Request, context: ActionFunctionArgs["context"]
   const intent = form.get("intent");
   const back = safeRedirect(form.get("redirectTo"), `/courses/${encodeURIComponent(courseSlug)}`);
   if (!/^\d{1,6}$/.test(dayText) || (intent !== "done" && intent !== "undone")) return reply({ error: "Invalid request." }, { status: 400 });
+  const locked = await lockedDay(context, auth.user.id, courseSlug, Number(dayText));
+  if (locked) return reply({ error: locked }, { status: 403 });
   const lesson = await markLessonDone(context.db, auth.user.id, { courseSlug, day: Number(dayText), done: intent === "done" });
   if (!lesson) return reply({ error: "There is no such lesson." }, { status: 404 });
   return redirect(back, 303);

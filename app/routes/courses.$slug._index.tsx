@@ -6,6 +6,7 @@ import { passageId } from "~/components/reader/paths.ts";
 import { getCourseOutline } from "~/models/course.server.ts";
 import { continueWhereLeftOff, courseDayStatuses, nextDay } from "~/models/progress.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
+import { courseOpenThrough } from "~/models/course-access.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.course.title} · Marginalia` : "Marginalia" }];
 
@@ -13,9 +14,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const auth = requireUser(context, request);
   const course = await getCourseOutline(context.db, params.slug ?? "");
   if (!course) throw new Response("No such course.", { status: 404 });
-  // The member's own progress, day by day; the course page follows no group's pace, so nothing is locked.
+  // The member's own progress, day by day; days locked by every group through which they reach the
+  // course are locked here too (pace.ts, readerOpenThrough).
+  const openThrough = await courseOpenThrough(context.db, auth.user.id, course);
   const [days, resume] = await Promise.all([
-    courseDayStatuses(context.db, { userId: auth.user.id, courseId: course.id, dayCount: course.dayCount, lessons: course.lessons }),
+    courseDayStatuses(context.db, { userId: auth.user.id, courseId: course.id, dayCount: course.dayCount, lessons: course.lessons, openThrough }),
     continueWhereLeftOff(context.db, auth.user.id, course.id),
   ]);
   const next = nextDay(days);
@@ -23,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     course: { slug: course.slug, title: course.title, description: course.description, dayCount: course.dayCount },
     days,
     progress: { current: next?.day ?? null, done: days.filter((day) => day.status === "done").length },
-    resume,
+    resume: resume && days[resume.day - 1]?.status !== "locked" ? resume : null,
     canImport: course.ownerId === auth.user.id,
   };
 }

@@ -11,6 +11,8 @@ import { KeyboardShortcuts } from "~/components/reader/keyboard.tsx";
 import { OnThisPage } from "~/components/reader/on-this-page.tsx";
 import { Reading } from "~/components/reader/reading.tsx";
 import { loadReader, parseDayParam, recordVisit } from "~/models/reader.server.ts";
+import { courseOpenThrough, findCourseRef } from "~/models/course-access.server.ts";
+import { lockedDayMessage } from "~/models/pace.ts";
 import { requireUser } from "~/utils/auth.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -19,7 +21,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);
-  const reader = await loadReader(context.db, { courseSlug: params.slug ?? "", day: parseDayParam(params.day), userId: user.id });
+  const day = parseDayParam(params.day);
+  // A day locked by every group through which the member reaches this course stays closed here too.
+  const course = await findCourseRef(context.db, params.slug ?? "");
+  const openThrough = course ? await courseOpenThrough(context.db, user.id, course) : null;
+  if (openThrough !== null && Number.isInteger(day) && day > openThrough) throw new Response(lockedDayMessage(day, openThrough), { status: 403 });
+  const loaded = await loadReader(context.db, { courseSlug: params.slug ?? "", day, userId: user.id });
+  const reader = openThrough !== null && loaded.next && loaded.next.day > openThrough ? { ...loaded, next: null } : loaded;
   // After loadReader: the notice compares with the revision seen before this visit. A failed write
   // only means the next notice may repeat, so it does not cost the member the page.
   await recordVisit(context.db, user.id, reader.readings).catch((error: unknown) => {
@@ -72,10 +80,11 @@ export default function LessonPage() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const missing = isRouteErrorResponse(error) && error.status === 404;
+  const locked = isRouteErrorResponse(error) && error.status === 403;
   return (
     <section className="page narrow">
-      <h1>{missing ? "Not found" : "Something went wrong"}</h1>
-      <p>{missing && typeof error.data === "string" && error.data ? error.data : "The lesson could not be shown. Please try again."}</p>
+      <h1>{missing ? "Not found" : locked ? "Not open yet" : "Something went wrong"}</h1>
+      <p>{(missing || locked) && typeof error.data === "string" && error.data ? error.data : "The lesson could not be shown. Please try again."}</p>
       <p>
         <Link to="/">All courses</Link>
       </p>

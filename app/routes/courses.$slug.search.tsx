@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getCourseOutline } from "~/models/course.server.ts";
+import { courseOpenThrough } from "~/models/course-access.server.ts";
 import { searchCourse } from "~/models/search.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
 
@@ -11,11 +12,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 const MAX_QUERY = 200;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  requireUser(context, request);
+  const { user } = requireUser(context, request);
   const course = await getCourseOutline(context.db, params.slug ?? "");
   if (!course) throw new Response("No such course.", { status: 404 });
   const query = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, MAX_QUERY);
-  const hits = query ? await searchCourse(context.db, context.dbProvider, course.id, query) : [];
+  // Days locked by every group through which the member reaches the course give no hits.
+  const openThrough = query ? await courseOpenThrough(context.db, user.id, course) : null;
+  const hits = query ? await searchCourse(context.db, context.dbProvider, course.id, query, openThrough) : [];
   return { course: { slug: course.slug, title: course.title }, query, hits };
 }
 

@@ -1,16 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportMarkdown, exportWebAnnotations } from "~/models/export.server.ts";
-import { findLessonId } from "~/models/group-lesson.server.ts";
+import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
 import { requestOrigin, requireGroupPermission } from "~/utils/group-access.server.ts";
 
 /** GET ?format=jsonld (W3C Web Annotation) or ?format=md: moderators only. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { group } = await requireGroupPermission(context, request, params.groupId, "discussion.moderate");
+  const { auth, group, role } = await requireGroupPermission(context, request, params.groupId, "discussion.moderate");
   const day = Number(params.day);
   const lessonId = await findLessonId(context.db, group.course.id, day);
   if (!lessonId) throw new Response("This day has no lesson yet.", { status: 404 });
+  // Moderators may open locked days; the check stays here should exports ever open to members.
+  assertDayOpen(group, role, day);
   const format = new URL(request.url).searchParams.get("format") ?? "jsonld";
-  const input = { groupId: group.id, lessonId, origin: requestOrigin(request, context.publicOrigin) };
+  const input = { groupId: group.id, lessonId, origin: requestOrigin(request, context.publicOrigin), viewer: { userId: auth.user.id, role } };
   const name = `${group.name.replace(/[^\w-]+/g, "-").toLowerCase()}-day-${day}`;
   if (format === "md") {
     return new Response(await exportMarkdown(context.db, input), {

@@ -1,14 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { plainText } from "~/content/comment-markdown.ts";
+import { can } from "~/models/authz.ts";
 import { listOpenQuestions } from "~/models/discussion.server.ts";
+import { isDayLocked } from "~/models/pace.ts";
 import { requireGroupPermission } from "~/utils/group-access.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Open questions · ${data.group.name}` : "Open questions" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { group } = await requireGroupPermission(context, request, params.groupId, "discussion.view");
-  const questions = await listOpenQuestions(context.db, group.id);
+  const { group, role } = await requireGroupPermission(context, request, params.groupId, "discussion.view");
+  // A locked day's discussion is closed to members until its date (pace.ts): its questions too.
+  const mayReadAhead = can(role, "lesson.viewAhead");
+  const questions = (await listOpenQuestions(context.db, group.id)).filter((question) => mayReadAhead || !isDayLocked(group, question.lesson.day, group.course.dayCount));
   return {
     group: { id: group.id, name: group.name },
     questions: questions.map((question) => ({

@@ -22,7 +22,7 @@ import {
 import type { Db } from "~/db/client.server.ts";
 import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-rules.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
-import { recordLessonEvent } from "~/models/lesson-events.server.ts";
+import { membersNotSeeing, recordLessonEvent } from "~/models/lesson-events.server.ts";
 import { formValues, readForm } from "./forms.ts";
 import { requireGroupMember } from "./group-access.server.ts";
 import { safeRedirect } from "./auth.server.ts";
@@ -120,7 +120,9 @@ export async function discussionAction({ request, context, params }: ActionFunct
       passageKey: changed?.passageKey ?? null,
       actorId: auth.user.id,
     });
-    context.realtime.discussionChanged(group.id, day, change);
+    // Members who may not see the comment yet (a prompt answer's thread) hear of it redacted.
+    const redactFor = await membersNotSeeing(context.db, { groupId: group.id, lessonId, commentId: outcome.commentId });
+    context.realtime.discussionChanged(group.id, day, change, { redactFor });
   }
   if (js) return data<DiscussionActionData>({ ok: true, intent: intent.data, commentId: outcome.commentId });
   // Forms post with ?open=<passage> in their URL, so coming back opens the panel the comment is in.

@@ -1,6 +1,6 @@
 /**
  * Reading progress against the real server: batches of passages read (validation, idempotence,
- * passages of another lesson or course refused, future timestamps refused), "mark as done", the
+ * passages of another lesson or course refused, reads dated before the session or in the future refused), "mark as done", the
  * course page's statuses, the group dashboard's authorization and CSV, privacy on the group page,
  * the member's own export, and local days in the member's time zone.
  */
@@ -144,6 +144,24 @@ describe("recording batches of passages read", () => {
     expect((await send(reader.client, read(Date.now() + 20_000))).status).toBe(200);
   });
 
+  it("refuses reads dated before the session began (beyond a little clock skew), stores nothing", async () => {
+    const person = await signUp(server);
+    const passage = day1.passages[5] ?? day1.passages[1]!;
+    const read = (at: number) => ({ courseSlug: DEMO_COURSE_SLUG, day: 1, reads: [{ passageKey: passage.key, readingId: passage.readingId, dwellMs: longEnough, at }] });
+    const session = await db().session.findFirstOrThrow({ where: { userId: person.id }, select: { createdAt: true } });
+    for (const at of [Date.UTC(1970, 0, 1, 0, 0, 1), Date.UTC(2001, 0, 1), session.createdAt.getTime() - 60 * 60_000]) {
+      const refused = await send(person.client, read(at));
+      expect(refused.status, new Date(at).toISOString()).toBe(400);
+      expect((await refused.json()).error).toContain("before you signed in");
+    }
+    expect(await db().passageRead.count({ where: { userId: person.id } })).toBe(0);
+    expect(await db().lessonProgress.count({ where: { userId: person.id } })).toBe(0);
+    expect(await db().readingDay.count({ where: { userId: person.id } })).toBe(0);
+    // A clock a little behind the server's is fine.
+    expect((await send(person.client, read(session.createdAt.getTime() - 60_000))).status).toBe(200);
+    expect(await db().passageRead.count({ where: { userId: person.id } })).toBe(1);
+  });
+
   it("validates the batch: shape, size, unknown lesson, JSON", async () => {
     const passage = day1.passages[0]!;
     const one = { passageKey: passage.key, readingId: passage.readingId, dwellMs: longEnough, at: Date.now() };
@@ -170,6 +188,8 @@ describe("recording batches of passages read", () => {
     const passage = day1.passages[0]!;
     // 23:30 UTC is already the next day in Tokyo.
     const at = Date.parse("2026-03-01T23:30:00Z");
+    // Reads are taken only from the session's lifetime: this one began before that evening.
+    await db().session.updateMany({ where: { userId: night.id }, data: { createdAt: new Date("2026-03-01T20:00:00Z") } });
     const response = await send(night.client, { courseSlug: DEMO_COURSE_SLUG, day: 1, timeZone: "Asia/Tokyo", reads: [{ passageKey: passage.key, readingId: passage.readingId, dwellMs: longEnough, at }] });
     expect(response.status).toBe(200);
     expect((await db().passageRead.findFirstOrThrow({ where: { userId: night.id } })).localDay).toBe("2026-03-02");
