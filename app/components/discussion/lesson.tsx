@@ -294,7 +294,7 @@ export function LessonDiscussion({ data }: { data: LessonData }) {
       key: "c",
       does: "Comment on the selected words (or on the current passage)",
       run: () => {
-        const chosen = selection.current ?? readSelection(textOf);
+        const chosen = readSelection(textOf) ?? selection.current;
         if (chosen) return commentOn(chosen);
         const active = document.activeElement;
         const element = active?.closest<HTMLElement>(".annotated")?.querySelector("[data-passage]") ?? active?.closest<HTMLElement>("[data-passage]");

@@ -27,27 +27,43 @@ export function SelectionButton({
   useEffect(() => {
     if (!enabled) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // While a mouse or finger is still selecting, nothing is read or shown: a button that appeared
+    // half-way through a drag would offer the half-made selection.
+    let pressed = false;
+    const read = () => {
+      // Focus on the button itself (Tab from the text) keeps the selection it was made for.
+      if (pressed || document.activeElement === button.current) return;
+      const found = readSelection(textOfRef.current);
+      latest.current = found;
+      setSelection(found);
+      setScroll({ x: window.scrollX, y: window.scrollY });
+    };
     const update = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        // Focus on the button itself (Tab from the text) keeps the selection it was made for.
-        if (document.activeElement === button.current) return;
-        const found = readSelection(textOfRef.current);
-        latest.current = found;
-        setSelection(found);
-        setScroll({ x: window.scrollX, y: window.scrollY });
-      }, 120);
+      timer = setTimeout(read, 120);
+    };
+    const press = (event: PointerEvent) => {
+      if (event.target instanceof Node && button.current?.contains(event.target)) return;
+      pressed = true;
+    };
+    const release = () => {
+      if (!pressed) return;
+      pressed = false;
+      clearTimeout(timer);
+      read();
     };
     document.addEventListener("selectionchange", update);
-    document.addEventListener("mouseup", update);
+    document.addEventListener("pointerdown", press);
+    document.addEventListener("pointerup", release);
+    document.addEventListener("pointercancel", release);
     document.addEventListener("keyup", update);
-    document.addEventListener("touchend", update);
     return () => {
       clearTimeout(timer);
       document.removeEventListener("selectionchange", update);
-      document.removeEventListener("mouseup", update);
+      document.removeEventListener("pointerdown", press);
+      document.removeEventListener("pointerup", release);
+      document.removeEventListener("pointercancel", release);
       document.removeEventListener("keyup", update);
-      document.removeEventListener("touchend", update);
     };
   }, [enabled, latest]);
 
@@ -63,7 +79,8 @@ export function SelectionButton({
       // Keep the selection: a mouse press on the button must not collapse it first.
       onMouseDown={(event) => event.preventDefault()}
       onClick={() => {
-        const chosen = selection;
+        // The selection as it is now (the button keeps it: see onMouseDown), not as it was last read.
+        const chosen = readSelection(textOfRef.current) ?? selection;
         setSelection(null);
         latest.current = null;
         onComment(chosen);
