@@ -92,8 +92,16 @@ async function listening(who: Person) {
   return collect<DiscussionChange & { groupId: string }>(socket, "discussion:changed");
 }
 
-/** Lets broadcasts that are on their way arrive. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+/**
+ * Waits until every broadcast sent before now has reached `heard`: the server announces a change
+ * before it answers the request, and one socket delivers in order, so once a comment posted after
+ * them is heard, so is everything before it.
+ */
+async function settle(heard: { seen: DiscussionChange[] }) {
+  const id = newId();
+  expect((await ada.client.post(page, commentFields({ id, body: "A later comment, to know the earlier news is in" }))).status).toBe(302);
+  await expect.poll(() => heard.seen.some((change) => change.commentId === id), { timeout: 10_000 }).toBe(true);
+}
 
 describe.each([2, 10])("the same post sent %i times at once", (times) => {
   it("a comment: every copy is redirected to it, one row, one mention, one change, one broadcast", async () => {
@@ -106,7 +114,7 @@ describe.each([2, 10])("the same post sent %i times at once", (times) => {
       notifications: [{ userId: bo.id, type: "mention" }],
       events: [{ intent: "post", actorId: ada.id }],
     });
-    await settle();
+    await settle(heard);
     expect(heard.seen.filter((change) => change.commentId === id)).toHaveLength(1);
   });
 
@@ -137,7 +145,7 @@ describe.each([2, 10])("the same post sent %i times at once", (times) => {
       ],
       events: [{ intent: "reply", actorId: ada.id }],
     });
-    await settle();
+    await settle(heard);
     expect(heard.seen.filter((change) => change.commentId === id)).toHaveLength(1);
   });
 
