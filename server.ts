@@ -22,6 +22,7 @@ import { createLogger, type Logger } from "./app/server/logger.server.ts";
 import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./app/models/rate-limit.server.ts";
 import { securityHeaders } from "./app/server/security-headers.server.ts";
+import { dynamicCompression, precompressedAssets } from "./app/server/compression.server.ts";
 import {
   bodyLimitGuard,
   csrfGuard,
@@ -97,6 +98,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
 
   // First, so that every response carries them, errors included.
   app.use(securityHeaders({ contentSecurityPolicy: production }));
+  // Pages, .data and JSON compressed as they go out; hashed assets from their precompressed copies (below).
+  app.use(dynamicCompression());
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -126,7 +129,9 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     if (!existsSync(buildFile)) throw new Error("No production build found: run `npm run build` first.");
     build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
     // Hashed file names never change content: cache them for a year.
-    app.use("/assets", express.static(path.join(rootDir, "build", "client", "assets"), { immutable: true, maxAge: "1y" }));
+    const assets = path.join(rootDir, "build", "client", "assets");
+    app.use("/assets", precompressedAssets(assets, "public, max-age=31536000, immutable"));
+    app.use("/assets", express.static(assets, { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(rootDir, "build", "client"), { maxAge: "1h" }));
   } else {
     const { createServer } = await import("vite");

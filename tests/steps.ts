@@ -28,8 +28,8 @@ export function typecheck() {
 }
 
 export function build() {
-  banner("production build (remix vite:build)");
-  const { status, seconds } = run("npx", ["remix", "vite:build"], { NODE_ENV: "production" });
+  banner("production build (npm run build: remix vite:build, then precompressed assets)");
+  const { status, seconds } = run("npm", ["run", "build"], { NODE_ENV: "production" });
   return record({ step: "build", ok: status === 0, passed: 0, failed: 0, skipped: 0, note: status === 0 ? undefined : "build failed", seconds });
 }
 
