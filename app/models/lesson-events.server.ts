@@ -62,8 +62,22 @@ export interface LessonEventInput {
   actorId: string;
 }
 
-export async function recordLessonEvent(db: Db, input: LessonEventInput, now = new Date()): Promise<DiscussionChange> {
-  const row = await db.lessonEvent.create({ data: { ...input, createdAt: now } });
+/** The advisory lock that puts the log's inserts on PostgreSQL in commit order ("Marg" in ASCII). */
+export const LESSON_EVENT_LOCK = 0x4d617267;
+
+/**
+ * Logs a change. A page's cursor is the latest id of the log when its loader read its data, so every
+ * id up to it must be committed by then: an id that commits after a higher one would be passed over.
+ * On SQLite one writer at a time gives that. On PostgreSQL ids come from a sequence before commit, so
+ * each insert takes a transaction-scoped advisory lock first: inserts are numbered and committed one
+ * after another, and a reader never sees an id while a lower one is still to come.
+ */
+export async function recordLessonEvent(db: Db, provider: "sqlite" | "postgresql", input: LessonEventInput, now = new Date()): Promise<DiscussionChange> {
+  if (provider === "sqlite") return toChange(await db.lessonEvent.create({ data: { ...input, createdAt: now } }));
+  const [, row] = await db.$transaction([
+    db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LESSON_EVENT_LOCK})`),
+    db.lessonEvent.create({ data: { ...input, createdAt: now } }),
+  ]);
   return toChange(row);
 }
 

@@ -112,7 +112,7 @@ export async function discussionAction({ request, context, params }: ActionFunct
   // announced by the request that stored it: it is answered the same, and changes nothing.
   if (!outcome.duplicate) {
     const changed = await context.db.comment.findUnique({ where: { id: outcome.commentId }, select: { passageKey: true } });
-    const change = await recordLessonEvent(context.db, {
+    const change = await recordLessonEvent(context.db, context.dbProvider, {
       groupId: group.id,
       day,
       commentId: outcome.commentId,
