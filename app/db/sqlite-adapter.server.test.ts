@@ -48,3 +48,34 @@ describe("Mutex", () => {
     expect(await mutex.run(async () => 42)).toBe(42);
   });
 });
+
+describe("cachePreparedStatements", () => {
+  it("prepares each SQL once, binds arguments per call, and keeps at most `size` statements", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const { cachePreparedStatements } = await import("./sqlite-adapter.server.ts");
+    const connection = new Database(":memory:");
+    connection.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)");
+    const cache = cachePreparedStatements(connection, 2);
+    const insert = "INSERT INTO t (name) VALUES (?)";
+    for (const name of ["a", "b", "c"]) connection.prepare(insert).bind([name]).run();
+    const select = connection.prepare("SELECT id, name FROM t WHERE name <> ? ORDER BY id") as unknown as {
+      reader: boolean;
+      bind(args: unknown[]): { columns(): { name: string }[]; raw(): { all(): unknown[][] } };
+    };
+    expect(select.reader).toBe(true);
+    const bound = select.bind(["b"]);
+    expect(bound.columns().map((column) => column.name)).toEqual(["id", "name"]);
+    expect(bound.raw().all()).toEqual([
+      [1, "a"],
+      [3, "c"],
+    ]);
+    expect((connection.prepare("SELECT id, name FROM t WHERE name <> ? ORDER BY id") as unknown as typeof select).bind(["a"]).raw().all()).toEqual([
+      [2, "b"],
+      [3, "c"],
+    ]);
+    expect(cache.size()).toBe(2);
+    connection.prepare("SELECT 1").bind([]);
+    expect(cache.size()).toBe(2);
+    connection.close();
+  });
+});

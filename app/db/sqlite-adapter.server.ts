@@ -74,6 +74,45 @@ export function isReadOnlyStatement(sql: string): boolean {
 
 const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
 
+/** How many prepared statements each connection keeps (Prisma's statements repeat: one per query shape). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Prisma's adapter prepares every statement anew (`prepare(sql).bind(args)`), and preparing costs
+ * SQLite more than running a small query. This keeps each connection's prepared statements by their
+ * SQL (least recently used first out) and hands the adapter a statement that binds its arguments
+ * per call, not for good: better-sqlite3 allows `bind` once per statement, so the real one is never bound.
+ */
+export function cachePreparedStatements(connection: Database.Database, size = STATEMENT_CACHE_SIZE) {
+  const prepare = connection.prepare.bind(connection) as (sql: string) => Database.Statement;
+  const cache = new Map<string, Database.Statement>();
+  const cached = (sql: string) => {
+    let prepared = cache.get(sql);
+    if (prepared) {
+      cache.delete(sql);
+    } else {
+      prepared = prepare(sql);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, prepared);
+    return prepared;
+  };
+  const facade = (sql: string) => {
+    const prepared = cached(sql);
+    return {
+      reader: prepared.reader,
+      bind: (args: unknown[]) => ({
+        reader: prepared.reader,
+        run: () => prepared.run(args),
+        columns: () => prepared.columns(),
+        raw: () => ({ all: () => prepared.raw(true).all(args) }),
+      }),
+    };
+  };
+  (connection as unknown as { prepare: typeof facade }).prepare = facade;
+  return { size: () => cache.size };
+}
+
 /** The better-sqlite3 connection inside one of Prisma's adapters (to ask whether it is in a transaction). */
 function connectionOf(adapter: SqlDriverAdapter): Database.Database {
   const client = (adapter as unknown as { client?: unknown }).client;
@@ -160,7 +199,8 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
   ) {
     this.adapterName = main.adapterName;
     this.#transactionConnection = connectionOf(transactions);
-    connectionOf(main);
+    cachePreparedStatements(this.#transactionConnection);
+    cachePreparedStatements(connectionOf(main));
     if (main.getConnectionInfo) this.getConnectionInfo = () => main.getConnectionInfo!();
   }
 
