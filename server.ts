@@ -34,7 +34,6 @@ import {
 } from "./app/server/http-guards.server.ts";
 import { createRealtime, type RealtimeServer, type RealtimeTimings } from "./app/realtime/socket.server.ts";
 import { pruneLessonEvents } from "./app/models/lesson-events.server.ts";
-import { attachRedisAdapter } from "./app/realtime/redis.server.ts";
 import type { AppContext } from "./app/server/context.server.ts";
 
 const rootDir = import.meta.dirname;
@@ -88,7 +87,8 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
     // Upgrades on other paths are refused at once by refuseStrayUpgrades (below), not after a delay.
     destroyUpgrade: false,
   });
-  const closeRedis = env.redisUrl ? await attachRedisAdapter(io, env.redisUrl, logger) : async () => {};
+  // The Redis client and adapter are loaded only when configured.
+  const closeRedis = env.redisUrl ? await (await import("./app/realtime/redis.server.ts")).attachRedisAdapter(io, env.redisUrl, logger) : async () => {};
   const realtime = createRealtime(io, { db, logger, publicOrigin: env.publicOrigin, trustProxy: env.trustProxy, clustered: Boolean(env.redisUrl), timings: realtimeTimings });
   // The discussion change log keeps two weeks (lesson-events.server.ts); several processes pruning is harmless.
   const prune = () => pruneLessonEvents(db).catch((error: unknown) => logger.warn(`pruning lesson events failed: ${(error as Error).message}`));

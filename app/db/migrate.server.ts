@@ -8,7 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
+import type pg from "pg";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./client.server.ts";
 import { postgresPoolConfig } from "./url.server.ts";
 
@@ -166,7 +166,9 @@ const MIGRATION_LOCK_KEY = 7_246_103_301;
  */
 export async function withPostgresLock<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const { schema, ...config } = postgresPoolConfig(url);
-  const client = new pg.Client(config);
+  // Loaded only for PostgreSQL: the embedded default never needs the driver.
+  const { default: postgres } = await import("pg");
+  const client = new postgres.Client(config);
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
