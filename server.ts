@@ -36,7 +36,8 @@ import { createRealtime, type RealtimeServer, type RealtimeTimings } from "./app
 import { pruneLessonEvents } from "./app/models/lesson-events.server.ts";
 import type { AppContext } from "./app/server/context.server.ts";
 
-const rootDir = import.meta.dirname;
+/** The project folder: this file's, or — run as the compiled build/server/main.js — two folders up. */
+const rootDir = existsSync(path.join(import.meta.dirname, "package.json")) ? import.meta.dirname : path.resolve(import.meta.dirname, "..", "..");
 const UPLOAD_BODY_LIMIT = 12 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
 export const SOCKET_MESSAGE_LIMIT = 16 * 1024;
