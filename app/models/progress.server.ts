@@ -40,16 +40,19 @@ export async function savePreferences(db: Db, userId: string, input: { timeZone:
 
 // ------------------------------------------------------------------ recording
 
+/** A string with no NUL (PostgreSQL cannot compare or store one: it would fail as a 500). */
+const noNul = () => z.string().refine((value) => !value.includes("\u0000"), "NUL characters are not allowed.");
+
 export const readBatchSchema = z.object({
-  courseSlug: z.string().min(1).max(200),
+  courseSlug: noNul().min(1).max(200),
   day: z.number().int().min(1).max(100_000),
   /** The browser's time zone (IANA name); the member's days are their local days. */
-  timeZone: z.string().max(64).optional(),
+  timeZone: noNul().max(64).optional(),
   reads: z
     .array(
       z.object({
-        passageKey: z.string().min(1).max(100),
-        readingId: z.string().min(1).max(40),
+        passageKey: noNul().min(1).max(100),
+        readingId: noNul().min(1).max(40),
         dwellMs: z.number().int().min(0).max(86_400_000),
         at: z.number().int().positive(),
       }),
