@@ -429,3 +429,287 @@ describe("NUL in an address or a progress batch (PostgreSQL cannot compare one) 
     }
   });
 });
+
+// ------------------------------------------------------------------ who may send each intent
+
+/**
+ * The discussion and live-session intents × who sends them (authorization.test.ts has the members
+ * page, settings and leaving). A signed-out visitor is sent to log in; a member of another group
+ * gets 404 and nothing of the group; a plain member gets 403 with the reason for what is not theirs.
+ */
+const MODERATORS_ONLY = "Only the group's moderators can do that.";
+const MEMBER_REFUSALS: Record<string, { as: () => Person; says: string }> = {
+  edit: { as: () => W, says: "You can only edit your own comments." },
+  delete: { as: () => W, says: "You can only delete your own comments." },
+  answer: { as: () => W, says: "Only the person who asked, or a moderator, can mark the answer." },
+  pin: { as: () => W, says: MODERATORS_ONLY },
+  moderate: { as: () => W, says: MODERATORS_ONLY },
+  start: { as: () => W, says: MODERATORS_ONLY },
+  schedule: { as: () => W, says: MODERATORS_ONLY },
+  "start-scheduled": { as: () => W, says: MODERATORS_ONLY },
+  cancel: { as: () => W, says: MODERATORS_ONLY },
+  end: { as: () => W, says: MODERATORS_ONLY },
+  spotlight: { as: () => W, says: MODERATORS_ONLY },
+  answered: { as: () => W, says: MODERATORS_ONLY },
+  reopen: { as: () => W, says: MODERATORS_ONLY },
+  dismiss: { as: () => W, says: "Only the facilitator or the person who asked can take a question out of the queue." },
+};
+const ROOM_INTENTS = INTENTS.filter((entry) => entry.route === "groups.$groupId.day.$day" || entry.route === "groups.$groupId.sessions._index");
+const ROLE_CASES = ROOM_INTENTS.flatMap((entry) => {
+  const cases: Array<{ label: string; entry: Intent; who: "visitor" | "outsider" | "member"; data: boolean }> = [];
+  for (const data of [false, true]) {
+    const suffix = data ? " (.data)" : "";
+    cases.push({ label: `${entry.intent} · signed out${suffix}`, entry, who: "visitor", data });
+    cases.push({ label: `${entry.intent} · member of another group${suffix}`, entry, who: "outsider", data });
+    if (MEMBER_REFUSALS[entry.intent]) cases.push({ label: `${entry.intent} · plain member${suffix}`, entry, who: "member", data });
+  }
+  return cases;
+});
+const dataPath = (path: string) => path.replace(/(\?|$)/, ".data$1");
+
+describe("the role matrix of every discussion and live-session intent", () => {
+  it("names a plain member's refusal for every intent only moderators (or the author) may send", () => {
+    const memberOnly = new Set(["post", "reply", "react", "flag", "join", "ask", "vote"]);
+    expect(ROOM_INTENTS.filter((entry) => !memberOnly.has(entry.intent)).map((entry) => entry.intent).sort()).toEqual(Object.keys(MEMBER_REFUSALS).sort());
+  });
+
+  it.each(ROLE_CASES)("$label", async ({ entry, who, data }) => {
+    const client = who === "visitor" ? visitor(server) : who === "outsider" ? X.client : MEMBER_REFUSALS[entry.intent]!.as().client;
+    const path = data ? dataPath(entry.path()) : entry.path();
+    const before = await snapshot();
+    const response = await client.post(path, entry.fields());
+    const text = decodeEntities(await response.text());
+    expect(response.status, text.slice(0, 200)).not.toBe(200);
+    if (who === "visitor") {
+      const location = response.headers.get("location") ?? "";
+      if (data) expect(`${location} ${text}`).toContain("/login?redirectTo=");
+      else {
+        expect(response.status).toBe(302);
+        expect(location).toMatch(/^\/login\?redirectTo=%2Fgroups%2F/);
+      }
+      expect(await snapshot()).toEqual(before);
+    } else if (who === "outsider") {
+      expect(response.status, text.slice(0, 200)).toBe(404);
+      expect(text).toContain(data ? "No such group, or you are not a member of it." : "Not found");
+      expect(text).not.toContain(A.question);
+      await expectRefused(new Response(text, { status: 404 }), before, entry.intent);
+    } else {
+      expect(response.status, text.slice(0, 200)).toBe(403);
+      expect(text).toContain(MEMBER_REFUSALS[entry.intent]!.says);
+      await expectRefused(new Response(text, { status: 403 }), before, entry.intent);
+    }
+  });
+
+  it("the personal forms send a signed-out visitor to log in (the progress batch answers 401), changing nothing", async () => {
+    const personal = INTENTS.filter((entry) => !entry.groupPath && entry.as() !== null && entry.route !== "logout");
+    for (const entry of personal) {
+      const before = await snapshot();
+      const response = await visitor(server).post(entry.path(), entry.fields());
+      const label = `${entry.route}#${entry.intent}`;
+      expect(response.status, label).toBe(302);
+      expect(response.headers.get("location"), label).toMatch(/^\/login\?redirectTo=/);
+      expect(await snapshot(), label).toEqual(before);
+    }
+    const before = await snapshot();
+    const batch = await visitor(server).request("/api/progress", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ courseSlug: DEMO_COURSE_SLUG, day: 1, reads: [] }) });
+    expect(batch.status).toBe(401);
+    expect(await batch.text()).toContain("Log in to record your progress.");
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+// ------------------------------------------------------------------ 20 copies at once
+
+const COPIES = 20;
+
+/** `COPIES` copies of one form post, all sent at once: their statuses; none is a 5xx, every refusal says why. */
+async function race(person: Person, path: string, fields: Fields) {
+  const responses = await Promise.all(Array.from({ length: COPIES }, () => person.client.post(path, fields)));
+  const answers = await Promise.all(responses.map(async (response) => ({ status: response.status, text: decodeEntities(await response.text()) })));
+  for (const answer of answers) {
+    expect(answer.status, answer.text.slice(0, 300)).toBeLessThan(500);
+    if (answer.status >= 400) {
+      expect(answer.text.trim().length).toBeGreaterThan(0);
+      expect(answer.text).not.toMatch(/\n\s+at .*:\d+:\d+/);
+    }
+  }
+  const succeeded = answers.filter((answer) => answer.status < 400).length;
+  return { answers, succeeded };
+}
+const audits = (groupId: string, action: string, detail?: string) =>
+  db().auditEvent.count({ where: { groupId, action, ...(detail === undefined ? {} : { detail: { startsWith: detail } }) } });
+
+describe("20 copies of the same request at once: no 5xx, a state one request (or a serialization) leaves, nothing written twice", () => {
+  let S: Side;
+  const page = () => `/groups/${S.groupId}/day/1`;
+  const sessions = () => `/groups/${S.groupId}/sessions`;
+  const members = () => `/groups/${S.groupId}/members`;
+  beforeAll(async () => {
+    S = await side(O, U, W, M);
+  });
+
+  it("react: one reaction at most, and the next toggle flips it", async () => {
+    const fields = { intent: "react", commentId: S.question, reaction: "insightful" };
+    const { succeeded } = await race(W, page(), fields);
+    expect(succeeded).toBeGreaterThan(0);
+    const key = { commentId: S.question, userId: W.id, kind: "insightful" };
+    const after = await db().reaction.count({ where: key });
+    expect(after).toBeLessThanOrEqual(1);
+    expect((await W.client.post(page(), fields)).status).toBe(302);
+    expect(await db().reaction.count({ where: key })).toBe(1 - after);
+  });
+
+  it("pin, then unpin: pinned once (one audit entry, one notification), unpinned once", async () => {
+    await race(M, page(), { intent: "pin", commentId: S.question, scope: "passage" });
+    expect(await db().comment.findUniqueOrThrow({ where: { id: S.question } })).toMatchObject({ pinScope: "passage" });
+    expect(await audits(S.groupId, "comment.pinned", S.question)).toBe(1);
+    expect(await db().notification.count({ where: { commentId: S.question, type: "pin" } })).toBe(1);
+    await race(M, page(), { intent: "pin", commentId: S.question, scope: "none" });
+    expect(await db().comment.findUniqueOrThrow({ where: { id: S.question } })).toMatchObject({ pinScope: null, pinnedAt: null });
+    expect(await audits(S.groupId, "comment.unpinned", S.question)).toBe(1);
+  });
+
+  it("mark the answer: the state a serialization of the accepted copies leaves, one notification per mark", async () => {
+    const { succeeded } = await race(U, page(), { intent: "answer", commentId: S.reply });
+    expect(succeeded).toBeGreaterThan(0);
+    const question = await db().comment.findUniqueOrThrow({ where: { id: S.question } });
+    // Accepted copies alternate mark, unmark, mark…: marked after an odd number of them.
+    expect(question.answerId).toBe(succeeded % 2 === 1 ? S.reply : null);
+    expect(await db().notification.count({ where: { commentId: S.reply, type: "answer" } })).toBe(Math.ceil(succeeded / 2));
+  });
+
+  it("flag: one flag, the other copies told it is already flagged", async () => {
+    const { succeeded, answers } = await race(W, page(), { intent: "flag", commentId: S.question, reason: "Not about the reading" });
+    expect(succeeded).toBe(1);
+    expect(answers.filter((answer) => answer.status === 409)).toHaveLength(COPIES - 1);
+    expect(await db().flag.count({ where: { commentId: S.question, reporterId: W.id } })).toBe(1);
+  });
+
+  it("hide: hidden once, one audit entry; the flag resolved once", async () => {
+    await race(M, page(), { intent: "moderate", commentId: S.question, action: "hide" });
+    expect((await db().comment.findUniqueOrThrow({ where: { id: S.question } })).hiddenAt).not.toBeNull();
+    expect(await audits(S.groupId, "comment.hide", S.question)).toBe(1);
+    expect(await db().flag.count({ where: { commentId: S.question, resolvedAt: { not: null } } })).toBe(1);
+    await race(M, page(), { intent: "moderate", commentId: S.question, action: "restore" });
+    expect((await db().comment.findUniqueOrThrow({ where: { id: S.question } })).hiddenAt).toBeNull();
+    expect(await audits(S.groupId, "comment.restore", S.question)).toBe(1);
+  });
+
+  it("edit to the same text: one entry in the edit history", async () => {
+    const before = await db().commentEdit.count({ where: { commentId: S.reply } });
+    const { succeeded } = await race(W, page(), { intent: "edit", commentId: S.reply, body: "Because, edited." });
+    expect(succeeded).toBe(COPIES);
+    expect((await db().comment.findUniqueOrThrow({ where: { id: S.reply } })).body).toBe("Because, edited.");
+    expect(await db().commentEdit.count({ where: { commentId: S.reply } })).toBe(before + 1);
+  });
+
+  it("vote: one vote at most", async () => {
+    await race(W, sessions(), { intent: "vote", sessionId: S.session, questionId: S.sessionQuestion });
+    expect(await db().sessionQuestionVote.count({ where: { questionId: S.sessionQuestion, userId: W.id } })).toBeLessThanOrEqual(1);
+  });
+
+  it("join: on the attendance list once", async () => {
+    const { succeeded } = await race(W, sessions(), { intent: "join", sessionId: S.session });
+    expect(succeeded).toBe(COPIES);
+    expect(await db().liveSessionAttendance.count({ where: { sessionId: S.session, userId: W.id } })).toBe(1);
+  });
+
+  it("end: ended once, one audit entry", async () => {
+    const { succeeded } = await race(O, sessions(), { intent: "end", sessionId: S.session });
+    expect(succeeded).toBe(COPIES);
+    expect((await db().liveSession.findUniqueOrThrow({ where: { id: S.session } })).endedAt).not.toBeNull();
+    expect(await audits(S.groupId, "session.ended")).toBe(1);
+  });
+
+  it("start: one session running, one audit entry, the other copies told one is running", async () => {
+    const startedBefore = await audits(S.groupId, "session.started");
+    const { succeeded, answers } = await race(O, sessions(), { intent: "start", day: "2" });
+    expect(succeeded).toBe(1);
+    expect(answers.filter((answer) => answer.status === 409)).toHaveLength(COPIES - 1);
+    expect(await db().liveSession.count({ where: { groupId: S.groupId, startedAt: { not: null }, endedAt: null } })).toBe(1);
+    expect(await audits(S.groupId, "session.started")).toBe(startedBefore + 1);
+    const running = await db().liveSession.findFirstOrThrow({ where: { groupId: S.groupId, startedAt: { not: null }, endedAt: null } });
+    expect(await db().liveSessionAttendance.count({ where: { sessionId: running.id } })).toBe(1);
+    expect((await O.client.post(sessions(), { intent: "end", sessionId: running.id })).status).toBe(302);
+  });
+
+  it("start a scheduled session: started once, one audit entry, its facilitator on the list once", async () => {
+    const startedBefore = await audits(S.groupId, "session.started");
+    await race(O, sessions(), { intent: "start-scheduled", sessionId: S.scheduled });
+    expect(await db().liveSession.count({ where: { groupId: S.groupId, startedAt: { not: null }, endedAt: null } })).toBe(1);
+    expect(await audits(S.groupId, "session.started")).toBe(startedBefore + 1);
+    expect(await db().liveSessionAttendance.count({ where: { sessionId: S.scheduled } })).toBe(1);
+    expect((await O.client.post(sessions(), { intent: "end", sessionId: S.scheduled })).status).toBe(302);
+  });
+
+  it("cancel a scheduled session: cancelled once, one audit entry", async () => {
+    expect((await O.client.post(sessions(), { intent: "schedule", day: "3", title: "To cancel", when: soon(40) })).status).toBe(302);
+    const scheduled = await db().liveSession.findFirstOrThrow({ where: { groupId: S.groupId, startedAt: null, endedAt: null } });
+    await race(O, sessions(), { intent: "cancel", sessionId: scheduled.id });
+    expect((await db().liveSession.findUniqueOrThrow({ where: { id: scheduled.id } })).endedAt).not.toBeNull();
+    expect(await audits(S.groupId, "session.cancelled")).toBe(1);
+  });
+
+  it("revoke an invitation: withdrawn once, one audit entry, the other copies 404", async () => {
+    const { succeeded } = await race(O, members(), { intent: "revoke", inviteId: S.invite.id });
+    expect(succeeded).toBe(1);
+    expect(await audits(S.groupId, "invite.revoked")).toBe(1);
+  });
+
+  it("promote, then demote: one role change each, one audit entry each", async () => {
+    await race(O, members(), { intent: "promote", userId: W.id });
+    expect(await db().membership.findUniqueOrThrow({ where: { groupId_userId: { groupId: S.groupId, userId: W.id } } })).toMatchObject({ role: "moderator" });
+    expect(await audits(S.groupId, "member.promote")).toBe(1);
+    await race(O, members(), { intent: "demote", userId: W.id });
+    expect(await db().membership.findUniqueOrThrow({ where: { groupId_userId: { groupId: S.groupId, userId: W.id } } })).toMatchObject({ role: "member" });
+    expect(await audits(S.groupId, "member.demote")).toBe(1);
+  });
+
+  it("join through a link: a member once, the link used once, one audit entry", async () => {
+    const joiner = await signUp(server, { displayName: uniqueLabel("Joiner") });
+    const link = await db().invite.create({ data: { groupId: S.groupId, token: randomBytes(18).toString("base64url"), kind: "link", createdById: O.id } });
+    const { succeeded } = await race(joiner, `/invite/${link.token}`, {});
+    expect(succeeded).toBe(COPIES);
+    expect(await db().membership.count({ where: { groupId: S.groupId, userId: joiner.id } })).toBe(1);
+    expect((await db().invite.findUniqueOrThrow({ where: { id: link.id } })).uses).toBe(1);
+    expect(await db().auditEvent.count({ where: { groupId: S.groupId, action: "member.joined", targetUserId: joiner.id } })).toBe(1);
+  });
+
+  it("remove a member: removed once, one audit entry", async () => {
+    await race(M, members(), { intent: "remove", userId: W.id });
+    expect(await db().membership.count({ where: { groupId: S.groupId, userId: W.id } })).toBe(0);
+    expect(await audits(S.groupId, "member.remove")).toBe(1);
+  });
+
+  it("leave: gone once, one audit entry", async () => {
+    await race(U, `/groups/${S.groupId}?index`, { intent: "leave" });
+    expect(await db().membership.count({ where: { groupId: S.groupId, userId: U.id } })).toBe(0);
+    expect(await audits(S.groupId, "member.left")).toBe(1);
+  });
+
+  it("hand over ownership: one owner, the old one a moderator, one audit entry", async () => {
+    await race(O, members(), { intent: "transfer", userId: M.id });
+    const roles = await db().membership.findMany({ where: { groupId: S.groupId }, select: { userId: true, role: true } });
+    expect(roles.filter((row) => row.role === "owner").map((row) => row.userId)).toEqual([M.id]);
+    expect(roles.find((row) => row.userId === O.id)?.role).toBe("moderator");
+    expect(await audits(S.groupId, "member.transfer")).toBe(1);
+  });
+
+  it("delete a comment: deleted once, its text kept once in the history", async () => {
+    const id = newId();
+    expect((await M.client.post(page(), { intent: "post", id, kind: "comment", readingId: passage.readingId, passageKey: passage.key, body: "Soon gone" })).status).toBe(302);
+    const { succeeded } = await race(M, page(), { intent: "delete", commentId: id });
+    expect(succeeded).toBeGreaterThan(0);
+    expect((await db().comment.findUniqueOrThrow({ where: { id } })).deletedAt).not.toBeNull();
+    expect(await db().commentEdit.count({ where: { commentId: id } })).toBe(1);
+  });
+
+  it("mark as done: one progress row, done", async () => {
+    const { succeeded } = await race(Y, "/api/progress", { intent: "done", courseSlug: DEMO_COURSE_SLUG, day: "5" });
+    expect(succeeded).toBe(COPIES);
+    const lesson = await db().lesson.findFirstOrThrow({ where: { day: 5, course: { slug: DEMO_COURSE_SLUG } } });
+    const rows = await db().lessonProgress.findMany({ where: { userId: Y.id, lessonId: lesson.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.doneAt).not.toBeNull();
+  });
+});
