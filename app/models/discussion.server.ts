@@ -7,7 +7,7 @@ import type { Db } from "~/db/client.server.ts";
 import { findMentions, mentionHandle } from "~/content/comment-markdown.ts";
 import { validateQuote, makeQuoteSelector } from "~/content/anchoring.ts";
 import { can, decide, type Decision, type Role } from "./authz.ts";
-import { writeOnce } from "./client-ids.server.ts";
+import { isUniqueViolation, writeOnce } from "./client-ids.server.ts";
 import { audit } from "./group.server.ts";
 import { notifyMember } from "./notifications.server.ts";
 import { answeredPrompts, concealedCommentIds, isAnswerConcealed, REACTIONS, type CommentKind, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
@@ -387,11 +387,16 @@ export async function editComment(db: Db, scope: LessonScope, viewer: Viewer, in
   if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
   if (comment.authorId !== viewer.userId) return refuse(403, "You can only edit your own comments.");
   if (comment.body === input.body) return { ok: true };
-  await db.$transaction([
-    db.commentEdit.create({ data: { commentId: comment.id, body: comment.body, editedAt: now } }),
-    db.comment.update({ where: { id: comment.id }, data: { body: input.body, editedAt: now } }),
-  ]);
-  return { ok: true };
+  // Only from the text just read: of copies sent at once, one edits and keeps the old text in the history.
+  const edited = await db.$transaction(async (tx) => {
+    const { count } = await tx.comment.updateMany({ where: { id: comment.id, body: comment.body, deletedAt: null }, data: { body: input.body, editedAt: now } });
+    if (count === 1) await tx.commentEdit.create({ data: { commentId: comment.id, body: comment.body, editedAt: now } });
+    return count === 1;
+  });
+  if (edited) return { ok: true };
+  const current = await findInLesson(db, scope, input.commentId);
+  if (current && !current.deletedAt && current.body === input.body) return { ok: true };
+  return refuse(409, "The comment was changed meanwhile: reload the page and edit it again.");
 }
 
 /** Authors delete their own; moderators anyone's. The text goes to the edit history (moderators only). */
@@ -400,12 +405,15 @@ export async function deleteComment(db: Db, scope: LessonScope, viewer: Viewer, 
   if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
   const moderating = comment.authorId !== viewer.userId;
   if (moderating && !can(viewer.role, "discussion.moderate")) return refuse(403, "You can only delete your own comments.");
-  await db.$transaction(async (tx) => {
+  // Deleted once: of copies sent at once, the others find it deleted.
+  const deleted = await db.$transaction(async (tx) => {
+    const { count } = await tx.comment.updateMany({ where: { id: comment.id, deletedAt: null }, data: { deletedAt: now, body: "", pinnedAt: null, pinScope: null } });
+    if (count !== 1) return false;
     await tx.commentEdit.create({ data: { commentId: comment.id, body: comment.body, editedAt: now } });
-    await tx.comment.update({ where: { id: comment.id }, data: { deletedAt: now, body: "", pinnedAt: null, pinScope: null } });
     if (moderating) await audit(tx, scope.groupId, viewer.userId, "comment.deleted", comment.authorId, comment.id);
+    return true;
   });
-  return { ok: true };
+  return deleted ? { ok: true } : refuse(404, "That comment is not in this lesson.");
 }
 
 export async function toggleReaction(db: Db, scope: LessonScope, viewer: Viewer, input: { commentId: string; reaction: ReactionKind }): Promise<Done<{ on: boolean }> | Refusal> {
@@ -414,10 +422,16 @@ export async function toggleReaction(db: Db, scope: LessonScope, viewer: Viewer,
   const comment = await findInLesson(db, scope, input.commentId);
   if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
   const key = { commentId_userId_kind: { commentId: comment.id, userId: viewer.userId, kind: input.reaction } };
-  const existing = await db.reaction.findUnique({ where: key });
-  if (existing) await db.reaction.delete({ where: key });
-  else await db.reaction.create({ data: { commentId: comment.id, userId: viewer.userId, kind: input.reaction } }).catch(() => undefined);
-  return { ok: true, on: !existing };
+  // As toggleVote: a copy that finds nothing to take back adds it; two at once leave one.
+  const { count } = await db.reaction.deleteMany({ where: key.commentId_userId_kind });
+  if (count === 0) {
+    try {
+      await db.reaction.create({ data: key.commentId_userId_kind });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return { ok: true, on: count === 0 };
 }
 
 /** On a question, its asker or a moderator marks one reply of the thread as the answer (again: unmarks). */
@@ -428,15 +442,18 @@ export async function markAnswer(db: Db, scope: LessonScope, viewer: Viewer, rep
   if (question.kind !== "question") return refuse(400, "Only a question's replies can be marked as its answer.");
   if (question.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) return refuse(403, "Only the person who asked, or a moderator, can mark the answer.");
   const unmark = question.answerId === reply.id;
-  await db.$transaction(async (tx) => {
-    await tx.comment.update({
-      where: { id: question.id },
+  // From the answer just read only: copies sent at once toggle it once, the others are told to reload.
+  const changed = await db.$transaction(async (tx) => {
+    const { count } = await tx.comment.updateMany({
+      where: { id: question.id, answerId: question.answerId },
       data: unmark ? { answerId: null, answerMarkedById: null, answerMarkedAt: null } : { answerId: reply.id, answerMarkedById: viewer.userId, answerMarkedAt: now },
     });
-    if (!unmark && reply.authorId !== viewer.userId) {
+    if (count === 1 && !unmark && reply.authorId !== viewer.userId) {
       await notifyMember(tx, { userId: reply.authorId, groupId: scope.groupId, type: "answer", commentId: reply.id, actorId: viewer.userId });
     }
+    return count === 1;
   });
+  if (!changed) return refuse(409, "The answer to this question was just changed: reload the page.");
   return { ok: true, marked: !unmark };
 }
 
@@ -446,10 +463,12 @@ export async function setPin(db: Db, scope: LessonScope, viewer: Viewer, input: 
   const comment = await findInLesson(db, scope, input.commentId);
   if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
   await db.$transaction(async (tx) => {
-    await tx.comment.update({
-      where: { id: comment.id },
+    // Pinned where it already is (a double click, copies at once): nothing changes, nothing is audited or notified.
+    const { count } = await tx.comment.updateMany({
+      where: { id: comment.id, ...(input.pin ? { OR: [{ pinScope: null }, { pinScope: { not: input.pin } }] } : { pinScope: { not: null } }) },
       data: input.pin ? { pinnedAt: now, pinnedById: viewer.userId, pinScope: input.pin } : { pinnedAt: null, pinnedById: null, pinScope: null },
     });
+    if (count !== 1) return;
     await audit(tx, scope.groupId, viewer.userId, input.pin ? "comment.pinned" : "comment.unpinned", comment.authorId, `${comment.id}${input.pin ? ` to the ${input.pin}` : ""}`);
     if (input.pin && comment.authorId !== viewer.userId) {
       await notifyMember(tx, { userId: comment.authorId, groupId: scope.groupId, type: "pin", commentId: comment.id, actorId: viewer.userId });
@@ -465,13 +484,23 @@ export async function flagComment(db: Db, scope: LessonScope, viewer: Viewer, in
   if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
   if (comment.authorId === viewer.userId) return refuse(400, "You cannot flag your own comment; edit or delete it instead.");
   const already = await db.flag.findUnique({ where: { commentId_reporterId: { commentId: comment.id, reporterId: viewer.userId } } });
-  if (already && !already.resolvedAt) return refuse(409, "You have already flagged this comment; a moderator will look at it.");
-  await db.flag.upsert({
-    where: { commentId_reporterId: { commentId: comment.id, reporterId: viewer.userId } },
-    create: { commentId: comment.id, reporterId: viewer.userId, reason: input.reason },
-    update: { reason: input.reason, resolvedAt: null, resolvedById: null, resolution: null, createdAt: new Date() },
+  const flagged = refuse(409, "You have already flagged this comment; a moderator will look at it.");
+  if (already && !already.resolvedAt) return flagged;
+  // Flagged once: of copies sent at once, one creates (or reopens) the flag, the others are told it is there.
+  if (!already) {
+    try {
+      await db.flag.create({ data: { commentId: comment.id, reporterId: viewer.userId, reason: input.reason } });
+    } catch (error) {
+      if (isUniqueViolation(error)) return flagged;
+      throw error;
+    }
+    return { ok: true };
+  }
+  const { count } = await db.flag.updateMany({
+    where: { id: already.id, resolvedAt: { not: null } },
+    data: { reason: input.reason, resolvedAt: null, resolvedById: null, resolution: null, createdAt: new Date() },
   });
-  return { ok: true };
+  return count === 1 ? { ok: true } : flagged;
 }
 
 export type ModerationAction = "hide" | "restore" | "lock" | "unlock" | "dismiss";
@@ -490,15 +519,25 @@ export async function moderate(db: Db, scope: LessonScope, viewer: Viewer, input
     unlock: { lockedAt: null },
     dismiss: {},
   }[input.action];
+  // Only what changes something: hiding a hidden comment (a double click, copies at once) is audited once.
+  const unchanged = {
+    hide: { hiddenAt: null },
+    restore: { hiddenAt: { not: null } },
+    lock: { lockedAt: null },
+    unlock: { lockedAt: { not: null } },
+    dismiss: {},
+  }[input.action];
   await db.$transaction(async (tx) => {
-    await tx.comment.update({ where: { id: comment.id }, data });
-    if (input.action === "hide" || input.action === "dismiss") {
-      await tx.flag.updateMany({
+    let changed = true;
+    if (input.action !== "dismiss") changed = (await tx.comment.updateMany({ where: { id: comment.id, ...unchanged }, data })).count === 1;
+    if (changed && (input.action === "hide" || input.action === "dismiss")) {
+      const resolved = await tx.flag.updateMany({
         where: { commentId: comment.id, resolvedAt: null },
         data: { resolvedAt: now, resolvedById: viewer.userId, resolution: input.action === "hide" ? "hidden" : "dismissed" },
       });
+      if (input.action === "dismiss") changed = resolved.count > 0;
     }
-    await audit(tx, scope.groupId, viewer.userId, `comment.${input.action}`, comment.authorId, comment.id);
+    if (changed) await audit(tx, scope.groupId, viewer.userId, `comment.${input.action}`, comment.authorId, comment.id);
   });
   return { ok: true };
 }

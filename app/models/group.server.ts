@@ -100,11 +100,28 @@ const CHANGE_ACTION: Record<MemberChange, GroupAction> = {
   transfer: "member.transferOwnership",
 };
 
+/** Someone else changed the roles between reading and writing them (two moderators, copies sent at once). */
+const CHANGED_MEANWHILE = { ok: false, reason: "That member's role was just changed by someone else: reload the page.", status: 409 } as const;
+class ChangedMeanwhile extends Error {}
+/** Each write only from the roles just read: when it finds them changed, the whole change rolls back. */
+const fromRoleRead = ({ count }: { count: number }) => {
+  if (count !== 1) throw new ChangedMeanwhile();
+};
+
 /** Promote, demote, remove or make owner, after checking the actor's and target's current roles. */
 export async function changeMember(
   db: Db,
   input: { groupId: string; actorId: string; targetUserId: string; change: MemberChange },
-): Promise<Decision> {
+): Promise<Decision | typeof CHANGED_MEANWHILE> {
+  try {
+    return await changeMemberOnce(db, input);
+  } catch (error) {
+    if (error instanceof ChangedMeanwhile) return CHANGED_MEANWHILE;
+    throw error;
+  }
+}
+
+async function changeMemberOnce(db: Db, input: { groupId: string; actorId: string; targetUserId: string; change: MemberChange }): Promise<Decision> {
   return db.$transaction(async (tx) => {
     const [actor, target] = await Promise.all([
       tx.membership.findUnique({ where: { groupId_userId: { groupId: input.groupId, userId: input.actorId } } }),
@@ -116,21 +133,21 @@ export async function changeMember(
       isSelf: input.actorId === input.targetUserId,
     });
     if (!decision.ok) return decision;
-    const where = { id: target.id };
+    const where = { id: target.id, role: target.role };
     switch (input.change) {
       case "promote":
-        await tx.membership.update({ where, data: { role: "moderator" } });
+        fromRoleRead(await tx.membership.updateMany({ where, data: { role: "moderator" } }));
         break;
       case "demote":
-        await tx.membership.update({ where, data: { role: "member" } });
+        fromRoleRead(await tx.membership.updateMany({ where, data: { role: "member" } }));
         break;
       case "remove":
-        await tx.membership.delete({ where });
+        fromRoleRead(await tx.membership.deleteMany({ where }));
         break;
       case "transfer":
         // The previous owner stays on as a moderator.
-        await tx.membership.update({ where, data: { role: "owner" } });
-        await tx.membership.update({ where: { id: actor!.id }, data: { role: "moderator" } });
+        fromRoleRead(await tx.membership.updateMany({ where: { id: actor!.id, role: "owner" }, data: { role: "moderator" } }));
+        fromRoleRead(await tx.membership.updateMany({ where, data: { role: "owner" } }));
         break;
     }
     await audit(tx, input.groupId, input.actorId, `member.${input.change}`, input.targetUserId, `${target.role} →${input.change === "remove" ? " removed" : ""}`);
@@ -143,7 +160,9 @@ export async function leaveGroup(db: Db, groupId: string, userId: string): Promi
     const membership = await tx.membership.findUnique({ where: { groupId_userId: { groupId, userId } } });
     const decision = decide(membership && isRole(membership.role) ? membership.role : null, "group.leave");
     if (!decision.ok) return decision;
-    await tx.membership.delete({ where: { id: membership!.id } });
+    // Left once: of copies sent at once, the others find the membership gone.
+    const { count } = await tx.membership.deleteMany({ where: { id: membership!.id } });
+    if (count !== 1) return { ok: false, reason: "You have already left this group.", status: 400 } as const;
     await audit(tx, groupId, userId, "member.left", userId, membership!.role);
     return decision;
   });

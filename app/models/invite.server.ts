@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "~/db/client.server.ts";
 import type { Mailer } from "~/server/mailer.server.ts";
+import { isUniqueViolation } from "./client-ids.server.ts";
 import { addMember, audit } from "./group.server.ts";
 
 const DAY_MS = 86_400_000;
@@ -107,6 +108,17 @@ export type AcceptResult = { ok: true; groupId: string; alreadyMember: boolean }
 
 /** Joins the user to the invite's group. Counting a use and joining happen in one transaction. */
 export async function acceptInvite(db: Db, token: string, user: { id: string; email: string }, now = new Date()): Promise<AcceptResult> {
+  try {
+    return await acceptInviteOnce(db, token, user, now);
+  } catch (error) {
+    // The same person twice at once (a double click): the membership's key lets one join, the other
+    // rolls back whole (its use of the link with it) and, read again, finds them a member.
+    if (!isUniqueViolation(error)) throw error;
+    return acceptInviteOnce(db, token, user, now);
+  }
+}
+
+async function acceptInviteOnce(db: Db, token: string, user: { id: string; email: string }, now: Date): Promise<AcceptResult> {
   return db.$transaction(async (tx) => {
     const state = await inspectInvite(tx as unknown as Db, token, now);
     if (state.status !== "valid") return { ok: false, message: state.message };

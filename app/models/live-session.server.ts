@@ -248,7 +248,9 @@ export async function startScheduled(db: Db, groupId: string, actor: Actor, sess
   if (await runningSession(db, groupId)) return refuse(409, ALREADY_RUNNING);
   try {
     await db.$transaction(async (tx) => {
-      await tx.liveSession.update({ where: { id: sessionId }, data: { startedAt: now, facilitatorId: actor.userId } });
+      // Started once: of copies sent at once, the others find it started (and answer as the first did).
+      const { count } = await tx.liveSession.updateMany({ where: { id: sessionId, startedAt: null, endedAt: null }, data: { startedAt: now, facilitatorId: actor.userId } });
+      if (count !== 1) return;
       await tx.liveSessionAttendance.upsert({
         where: { sessionId_userId: { sessionId, userId: actor.userId } },
         create: { sessionId, userId: actor.userId, joinedAt: now },
@@ -271,8 +273,13 @@ export async function cancelScheduled(db: Db, groupId: string, actor: Actor, ses
   if (!session) return refuse(404, "No such session in this group.");
   if (session.startedAt) return refuse(409, "This session has started: end it instead.");
   if (!session.endedAt) {
-    await db.liveSession.update({ where: { id: sessionId }, data: { endedAt: now } });
-    await audit(db, groupId, actor.userId, "session.cancelled", null, `Day ${session.day}`);
+    // Cancelled once: of copies sent at once, only the one that cancels it is audited.
+    const cancelled = await db.$transaction(async (tx) => {
+      const { count } = await tx.liveSession.updateMany({ where: { id: sessionId, startedAt: null, endedAt: null }, data: { endedAt: now } });
+      if (count === 1) await audit(tx, groupId, actor.userId, "session.cancelled", null, `Day ${session.day}`);
+      return count === 1;
+    });
+    if (!cancelled && (await sessionOf(db, groupId, sessionId))?.startedAt) return refuse(409, "This session has started: end it instead.");
   }
   return { ok: true, sessionId, day: session.day };
 }
@@ -285,9 +292,10 @@ export async function endSession(db: Db, groupId: string, actor: Actor, sessionI
   if (!session) return refuse(404, "No such session in this group.");
   if (!session.startedAt) return refuse(409, "This session has not started: cancel it instead.");
   if (!session.endedAt) {
+    // Ended once: of copies sent at once, only the one that ends it is audited.
     await db.$transaction(async (tx) => {
-      await tx.liveSession.update({ where: { id: sessionId }, data: { endedAt: now, spotlightKey: null, spotlightAt: null } });
-      await audit(tx, groupId, actor.userId, "session.ended", null, `Day ${session.day}`);
+      const { count } = await tx.liveSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: now, spotlightKey: null, spotlightAt: null } });
+      if (count === 1) await audit(tx, groupId, actor.userId, "session.ended", null, `Day ${session.day}`);
     });
   }
   return { ok: true, sessionId, day: session.day };
@@ -307,11 +315,16 @@ export async function joinSession(db: Db, groupId: string, actor: Actor, session
   if (denied) return denied;
   const session = await runningOrRefuse(db, groupId, sessionId);
   if ("ok" in session) return session;
-  await db.liveSessionAttendance.upsert({
-    where: { sessionId_userId: { sessionId, userId: actor.userId } },
-    create: { sessionId, userId: actor.userId, joinedAt: now },
-    update: {},
-  });
+  // On the list once: copies sent at once race for the row, the key keeps one.
+  try {
+    await db.liveSessionAttendance.upsert({
+      where: { sessionId_userId: { sessionId, userId: actor.userId } },
+      create: { sessionId, userId: actor.userId, joinedAt: now },
+      update: {},
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
   return { ok: true, sessionId, day: session.day };
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Db } from "~/db/client.server.ts";
+import { isUniqueViolation } from "./client-ids.server.ts";
 import { currentDay, isDayLocked, type Pace } from "./pace.ts";
 import {
   calendarWeeks,
@@ -40,16 +41,19 @@ export async function savePreferences(db: Db, userId: string, input: { timeZone:
 
 // ------------------------------------------------------------------ recording
 
+/** A string with no NUL (PostgreSQL cannot compare or store one: it would fail as a 500). */
+const noNul = () => z.string().refine((value) => !value.includes("\u0000"), "NUL characters are not allowed.");
+
 export const readBatchSchema = z.object({
-  courseSlug: z.string().min(1).max(200),
+  courseSlug: noNul().min(1).max(200),
   day: z.number().int().min(1).max(100_000),
   /** The browser's time zone (IANA name); the member's days are their local days. */
-  timeZone: z.string().max(64).optional(),
+  timeZone: noNul().max(64).optional(),
   reads: z
     .array(
       z.object({
-        passageKey: z.string().min(1).max(100),
-        readingId: z.string().min(1).max(40),
+        passageKey: noNul().min(1).max(100),
+        readingId: noNul().min(1).max(40),
         dwellMs: z.number().int().min(0).max(86_400_000),
         at: z.number().int().positive(),
       }),
@@ -163,20 +167,35 @@ export async function recordReads(db: Db, userId: string, batch: ReadBatch, opti
   };
 }
 
+/**
+ * An upsert that lost a race to create the row (copies sent at once: Prisma's upsert reads, then
+ * inserts): once the row exists, the same upsert updates it.
+ */
+async function againOnUniqueViolation<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return write();
+  }
+}
+
 /** The "mark lesson as done" control (and its undo). */
 export async function markLessonDone(db: Db, userId: string, input: { courseSlug: string; day: number; done: boolean }, now = new Date()) {
   const course = await db.course.findUnique({ where: { slug: input.courseSlug }, select: { id: true } });
   const lesson = course ? await db.lesson.findUnique({ where: { courseId_day: { courseId: course.id, day: input.day } }, select: { id: true, courseId: true } }) : null;
   if (!lesson) return null;
-  await db.lessonProgress.upsert({
-    where: { userId_lessonId: { userId, lessonId: lesson.id } },
-    create: { userId, lessonId: lesson.id, courseId: lesson.courseId, doneAt: input.done ? now : null, updatedAt: now },
-    update: { doneAt: input.done ? now : null, updatedAt: now },
-  });
+  await againOnUniqueViolation(() =>
+    db.lessonProgress.upsert({
+      where: { userId_lessonId: { userId, lessonId: lesson.id } },
+      create: { userId, lessonId: lesson.id, courseId: lesson.courseId, doneAt: input.done ? now : null, updatedAt: now },
+      update: { doneAt: input.done ? now : null, updatedAt: now },
+    }),
+  );
   if (input.done) {
     const prefs = await getPreferences(db, userId);
     const day = localDay(now, prefs.timeZone);
-    await db.readingDay.upsert({ where: { userId_day: { userId, day } }, create: { userId, day, count: 0 }, update: {} });
+    await againOnUniqueViolation(() => db.readingDay.upsert({ where: { userId_day: { userId, day } }, create: { userId, day, count: 0 }, update: {} }));
   }
   return lesson;
 }

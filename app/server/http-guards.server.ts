@@ -62,6 +62,14 @@ export function requestShapeGuard() {
     } catch {
       return refuse(res, 400, "Bad request: the address has a malformed percent-encoding (a % not followed by valid UTF-8 bytes).");
     }
+    // %00 is the only way to write a NUL in an address (raw ones never pass Node's parser); no id,
+    // slug or search of ours holds one, and PostgreSQL cannot compare one (a 500 after the checks).
+    // A redirectTo is only ever read by safeRedirect, which falls back from it (README, Security).
+    if (/%00/i.test(req.url)) {
+      const query = req.url.slice(pathname.length + 1);
+      const inQuery = [...new URLSearchParams(query)].some(([name, value]) => name !== "redirectTo" && `${name}${value}`.includes("\u0000"));
+      if (/%00/i.test(pathname) || inQuery) return refuse(res, 400, "Bad request: the address holds a NUL character (%00).");
+    }
     next();
   };
 }

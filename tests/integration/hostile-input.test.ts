@@ -16,6 +16,7 @@ import { createGroupDirectly, signUp, uniqueLabel, visitor, DEMO_COURSE_SLUG, ty
 import { createLogger } from "~/server/logger.server.ts";
 import { REDIRECT_BYPASSES } from "../support/hostile-input.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
+import { databaseSnapshot } from "../support/snapshot.ts";
 
 let server: TestServer;
 const db = () => server.database.db;
@@ -118,36 +119,8 @@ describe("open redirects: every known bypass × every form that takes redirectTo
   });
 });
 
-/** Everything a request could change: whole rows of the small tables, counts of the content. */
-async function snapshot() {
-  const d = db();
-  const rows = await Promise.all([
-    d.user.findMany({ orderBy: { id: "asc" } }),
-    d.session.findMany({ orderBy: { id: "asc" }, select: { id: true, userId: true, expiresAt: true } }),
-    d.rateLimit.findMany(),
-    d.course.findMany({ orderBy: { id: "asc" } }),
-    d.group.findMany({ orderBy: { id: "asc" } }),
-    d.membership.findMany({ orderBy: [{ groupId: "asc" }, { userId: "asc" }] }),
-    d.invite.findMany({ orderBy: { id: "asc" } }),
-    d.auditEvent.count(),
-    d.comment.findMany({ orderBy: { id: "asc" } }),
-    d.reaction.count(),
-    d.flag.count(),
-    d.notification.findMany({ orderBy: { id: "asc" } }),
-    d.lessonProgress.findMany({ orderBy: [{ userId: "asc" }, { lessonId: "asc" }] }),
-    d.progressPreference.findMany(),
-    d.passageRead.count(),
-    d.liveSession.findMany({ orderBy: { id: "asc" } }),
-    d.liveSessionAttendance.count(),
-    d.sessionQuestion.count(),
-    d.lessonEvent.count(),
-    d.lesson.count(),
-    d.reading.count(),
-    d.readingRevision.count(),
-    d.passage.count(),
-  ]);
-  return JSON.parse(JSON.stringify(rows)) as unknown;
-}
+/** Everything a request could change (tests/support/snapshot.ts). */
+const snapshot = () => databaseSnapshot(server);
 
 const boundary = "----hostile" + "x".repeat(10);
 /** Bodies no form of ours sends: each must be refused with a 4xx before anything is read as a form. */
