@@ -47,7 +47,9 @@ function GroupToday({ group }: { group: HomeGroup }) {
         <li data-count="unread">
           {unread.replies + unread.mentions > 0 ? (
             <Link to="/notifications">
-              {plural(unread.replies, "unread reply", "unread replies")} · {plural(unread.mentions, "mention")}
+              {[unread.replies > 0 ? plural(unread.replies, "unread reply", "unread replies") : null, unread.mentions > 0 ? plural(unread.mentions, "unread mention") : null]
+                .filter(Boolean)
+                .join(" · ")}
             </Link>
           ) : (
             <span className="muted">No unread replies or mentions</span>

@@ -123,7 +123,7 @@ describe("home", () => {
     page = await home(ann);
     mine = card(page.text, group.id)!;
     // Three replies (two to her comment, one to her question) and the mention.
-    expect(mine).toContain("3 unread replies · 1 mention");
+    expect(mine).toContain("3 unread replies · 1 unread mention");
     expect(mine).toContain(`href="/notifications"`);
     expect(mine).toContain("2 open questions on Day 1");
     expect(mine).toContain(`href="/groups/${group.id}/day/1?filter=open"`);
