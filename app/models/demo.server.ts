@@ -2,6 +2,7 @@ import type { Db } from "~/db/client.server.ts";
 import { loadImportSet } from "~/content/load.server.ts";
 import { hashPassword } from "./password.server.ts";
 import { importContentTx } from "./content.server.ts";
+import { seedDemoDiscussion } from "./demo-discussion.server.ts";
 
 export const DEMO_PASSWORD = "marginalia-demo";
 export const DEMO_GROUP_NAME = "Evening readers";
@@ -11,7 +12,7 @@ export const DEMO_ACCOUNTS = {
 } as const;
 
 /**
- * Creates the demo course and the two demo accounts, in one transaction, only when the database
+ * Creates the demo course, the two demo accounts, the demo group and its Day 1 discussion, in one transaction, only when the database
  * holds no user and no course: seeding never runs twice and never touches a database in use.
  */
 export async function seedDemoIfEmpty(db: Db, demoCourseDir: string): Promise<boolean> {
@@ -34,6 +35,8 @@ export async function seedDemoIfEmpty(db: Db, demoCourseDir: string): Promise<bo
           { groupId: group.id, userId: member.id, role: "member" },
         ],
       });
+      // A living discussion on Day 1, so a first visit shows what the margin is for.
+      await seedDemoDiscussion(tx, { groupId: group.id, courseId: course.id, moderatorId: moderator.id, memberId: member.id });
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

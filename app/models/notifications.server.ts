@@ -122,12 +122,14 @@ export async function listNotifications(db: Db, userId: string, take = 50) {
     skip += rows.length;
   }
   const shown = found.slice(0, take);
-  const [actors, lessons] = await Promise.all([
+  const [actors, lessons, groups] = await Promise.all([
     db.user.findMany({ where: { id: { in: shown.flatMap(({ row }) => (row.actorId ? [row.actorId] : [])) } }, select: { id: true, displayName: true } }),
     db.lesson.findMany({ where: { id: { in: shown.map(({ comment }) => comment.lessonId) } }, select: { id: true, day: true, title: true } }),
+    db.group.findMany({ where: { id: { in: [...new Set(shown.map(({ comment }) => comment.groupId))] } }, select: { id: true, name: true } }),
   ]);
   const actorById = new Map(actors.map((actor) => [actor.id, actor.displayName]));
   const lessonById = new Map(lessons.map((lesson) => [lesson.id, lesson]));
+  const groupById = new Map(groups.map((group) => [group.id, group.name]));
   return shown.map(({ row, comment }) => {
     const lesson = lessonById.get(comment.lessonId)!;
     return {
@@ -137,7 +139,9 @@ export async function listNotifications(db: Db, userId: string, take = 50) {
       at: row.createdAt.toISOString(),
       actor: row.actorId ? (actorById.get(row.actorId) ?? "Someone") : "Someone",
       groupId: comment.groupId,
+      groupName: groupById.get(comment.groupId) ?? "",
       day: lesson.day,
+      passageKey: comment.passageKey,
       lessonTitle: lesson.title,
       commentId: comment.id,
       excerpt: comment.hiddenAt ? null : comment.body.slice(0, 140),
@@ -147,4 +151,39 @@ export async function listNotifications(db: Db, userId: string, take = 50) {
 
 export async function markNotificationsRead(db: Db, userId: string, ids: string[] | "all", now = new Date()) {
   await db.notification.updateMany({ where: { userId, readAt: null, ...(ids === "all" ? {} : { id: { in: ids } }) }, data: { readAt: now } });
+}
+
+/** Unread notifications the person can still open, per group: replies, mentions and the rest (home). */
+export async function unreadByGroup(db: Db, userId: string) {
+  const roles = await rolesOf(db, userId);
+  const counts = new Map<string, { replies: number; mentions: number; other: number }>();
+  if (roles.size === 0) return counts;
+  const rows = await db.notification.findMany({
+    where: { userId, readAt: null, groupId: { in: [...roles.keys()] } },
+    orderBy: { createdAt: "desc" },
+    take: COUNT_AT_MOST,
+  });
+  for (const { row } of await openable(db, userId, roles, rows)) {
+    const entry = counts.get(row.groupId) ?? { replies: 0, mentions: 0, other: 0 };
+    if (row.type === "reply") entry.replies += 1;
+    else if (row.type === "mention") entry.mentions += 1;
+    else entry.other += 1;
+    counts.set(row.groupId, entry);
+  }
+  return counts;
+}
+
+/**
+ * Opening one notification: where it leads (its comment in the group's lesson), marked read on the
+ * way. Null — and nothing marked — when it is not this person's or its target is no longer theirs to open.
+ */
+export async function openNotification(db: Db, userId: string, id: string, now = new Date()) {
+  const row = await db.notification.findFirst({ where: { id, userId } });
+  if (!row) return null;
+  const roles = await rolesOf(db, userId);
+  const [found] = await openable(db, userId, roles, [row]);
+  if (!found) return null;
+  const lesson = await db.lesson.findUniqueOrThrow({ where: { id: found.comment.lessonId }, select: { day: true } });
+  if (!row.readAt) await markNotificationsRead(db, userId, [row.id], now);
+  return { groupId: found.comment.groupId, day: lesson.day, passageKey: found.comment.passageKey, commentId: found.comment.id };
 }

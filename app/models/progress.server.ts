@@ -382,7 +382,7 @@ export async function memberCourses(db: Db, userId: string) {
   return Promise.all(
     courses.map(async (course) => {
       const days = await courseDayStatuses(db, { userId, courseId: course.id, dayCount: course.dayCount, lessons: course.lessons });
-      return { slug: course.slug, title: course.title, dayCount: course.dayCount, days, done: days.filter((day) => day.status === "done").length };
+      return { id: course.id, slug: course.slug, title: course.title, dayCount: course.dayCount, days, done: days.filter((day) => day.status === "done").length };
     }),
   );
 }

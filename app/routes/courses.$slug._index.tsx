@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DayStatusList, DayXofN } from "~/components/progress/day-status-list.tsx";
 import { ContinueLink } from "~/components/progress/lesson-progress.tsx";
-import { passageId } from "~/components/reader/paths.ts";
+import { GroupSwitcher } from "~/components/group-switcher.tsx";
+import { lessonHref } from "~/models/discussion-links.ts";
+import { lessonGroups } from "~/models/discussion-links.server.ts";
 import { getCourseOutline } from "~/models/course.server.ts";
 import { continueWhereLeftOff, courseDayStatuses, nextDay } from "~/models/progress.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
@@ -17,9 +19,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // The member's own progress, day by day; days locked by every group through which they reach the
   // course are locked here too (pace.ts, readerOpenThrough).
   const openThrough = await courseOpenThrough(context.db, auth.user.id, course);
-  const [days, resume] = await Promise.all([
+  const [days, resume, groups] = await Promise.all([
     courseDayStatuses(context.db, { userId: auth.user.id, courseId: course.id, dayCount: course.dayCount, lessons: course.lessons, openThrough }),
     continueWhereLeftOff(context.db, auth.user.id, course.id),
+    // A member of groups on the course reads each day in a group's lesson (discussion-links.ts).
+    lessonGroups(context.db, auth.user.id, course.id),
   ]);
   const next = nextDay(days);
   return {
@@ -28,11 +32,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     progress: { current: next?.day ?? null, done: days.filter((day) => day.status === "done").length },
     resume: resume && days[resume.day - 1]?.status !== "locked" ? resume : null,
     canImport: course.ownerId === auth.user.id,
+    groups,
   };
 }
 
 export default function CoursePage() {
-  const { course, days, canImport, progress, resume } = useLoaderData<typeof loader>();
+  const { course, days, canImport, progress, resume, groups } = useLoaderData<typeof loader>();
   return (
     <section className="page">
       <h1>{course.title}</h1>
@@ -54,14 +59,15 @@ export default function CoursePage() {
         <DayXofN current={progress.current} dayCount={course.dayCount} done={progress.done} />
         {resume ? (
           <ContinueLink
-            href={`/courses/${course.slug}/day/${resume.day}${resume.passageKey ? `#${passageId(resume.passageKey)}` : ""}`}
+            href={lessonHref(groups, course.slug, resume.day, resume.passageKey)}
             label={`Continue where you left off: Day ${resume.day}, ${resume.title}`}
           />
         ) : null}
+        {progress.current !== null ? <GroupSwitcher groups={groups} day={resume?.day ?? progress.current} lead={`Discuss Day ${resume?.day ?? progress.current}`} /> : null}
       </section>
       <DayStatusList
         days={days}
-        dayHref={(day) => `/courses/${course.slug}/day/${day}`}
+        dayHref={(day) => lessonHref(groups, course.slug, day)}
         markDone={{ courseSlug: course.slug, redirectTo: `/courses/${course.slug}` }}
       />
     </section>

@@ -14,6 +14,8 @@ import { loadReader, parseDayParam, recordVisit } from "~/models/reader.server.t
 import { courseOpenThrough, findCourseRef } from "~/models/course-access.server.ts";
 import { lockedDayMessage } from "~/models/pace.ts";
 import { requireUser } from "~/utils/auth.server.ts";
+import { GroupSwitcher } from "~/components/group-switcher.tsx";
+import { lessonGroups } from "~/models/discussion-links.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Day ${data.lesson.day}: ${data.lesson.title} · ${data.course.title}` : "Marginalia" },
@@ -34,12 +36,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     context.logger.warn(`reader: could not record a visit: ${error instanceof Error ? error.message : String(error)}`);
   });
   const lesson = await context.db.lesson.findFirstOrThrow({ where: { day: reader.lesson.day, course: { slug: reader.course.slug } }, select: { id: true, courseId: true } });
-  const progress = await loadLessonProgress(context.db, { userId: user.id, courseId: lesson.courseId, lessonId: lesson.id });
-  return { ...reader, progress };
+  const [progress, groups] = await Promise.all([
+    loadLessonProgress(context.db, { userId: user.id, courseId: lesson.courseId, lessonId: lesson.id }),
+    // The reader has no discussion: a member of a group on the course is offered the group's lesson.
+    lessonGroups(context.db, user.id, lesson.courseId),
+  ]);
+  return { ...reader, progress, groups };
 }
 
 export default function LessonPage() {
-  const { course, lesson, previous, next, readings, progress } = useLoaderData<typeof loader>();
+  const { course, lesson, previous, next, readings, progress, groups } = useLoaderData<typeof loader>();
   const location = useLocation();
   // The bar follows each recorded batch without reloading the page (which would also clear the
   // revised notice while it is being read).
@@ -53,6 +59,7 @@ export default function LessonPage() {
             <Link to={`/courses/${course.slug}`}>{course.title}</Link> · Day {lesson.day} of {course.dayCount}
           </p>
           <h1 id="lesson-title">{lesson.title}</h1>
+          <GroupSwitcher groups={groups} day={lesson.day} />
           <KeyboardShortcuts />
           <LessonProgress progress={live} courseSlug={course.slug} day={lesson.day} redirectTo={location.pathname} />
         </header>

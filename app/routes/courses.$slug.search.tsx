@@ -3,6 +3,8 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getCourseOutline } from "~/models/course.server.ts";
 import { courseOpenThrough } from "~/models/course-access.server.ts";
 import { searchCourse } from "~/models/search.server.ts";
+import { groupLessonHref, groupsForDay, lessonHref } from "~/models/discussion-links.ts";
+import { lessonGroups } from "~/models/discussion-links.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -19,11 +21,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // Days locked by every group through which the member reaches the course give no hits.
   const openThrough = query ? await courseOpenThrough(context.db, user.id, course) : null;
   const hits = query ? await searchCourse(context.db, context.dbProvider, course.id, query, openThrough) : [];
-  return { course: { slug: course.slug, title: course.title }, query, hits };
+  // A hit opens the passage in the member's group lesson (discussion-links.ts), else in the reader.
+  const groups = hits.length > 0 ? await lessonGroups(context.db, user.id, course.id) : [];
+  return { course: { slug: course.slug, title: course.title }, query, hits, groups };
 }
 
 export default function SearchPage() {
-  const { course, query, hits } = useLoaderData<typeof loader>();
+  const { course, query, hits, groups } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const searching = navigation.state === "loading" && navigation.location.pathname.endsWith("/search");
   return (
@@ -54,7 +58,7 @@ export default function SearchPage() {
         <ol className="search-results">
           {hits.map((hit) => (
             <li key={`${hit.day}-${hit.passageKey}`}>
-              <Link to={`/courses/${course.slug}/day/${hit.day}#p-${hit.passageKey}`} className="search-hit">
+              <Link to={lessonHref(groups, course.slug, hit.day, hit.passageKey)} className="search-hit">
                 <span className="search-where">
                   Day {hit.day}: {hit.lessonTitle} · {hit.readingTitle}
                 </span>
@@ -62,6 +66,19 @@ export default function SearchPage() {
                   {hit.segments.map((segment, index) => (segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}
                 </span>
               </Link>
+              {groupsForDay(groups, hit.day).length > 1 ? (
+                <span className="search-also muted">
+                  Also in{" "}
+                  {groupsForDay(groups, hit.day)
+                    .slice(1)
+                    .map((group, index) => (
+                      <span key={group.id}>
+                        {index > 0 ? ", " : null}
+                        <Link to={groupLessonHref(group.id, hit.day, { passageKey: hit.passageKey })}>{group.name}</Link>
+                      </span>
+                    ))}
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>

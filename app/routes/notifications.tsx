@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { LocalTime } from "~/components/local-time.tsx";
 import { z } from "zod";
 import { listNotifications, markNotificationsRead } from "~/models/discussion.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
@@ -12,7 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { notifications: await listNotifications(context.db, auth.user.id) };
 }
 
-const readSchema = z.object({ id: z.string().min(1).max(40).optional() });
+const readSchema = z.object({ id: z.string().min(1).max(40).optional(), all: z.literal("1").optional() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const auth = requireUser(context, request);
@@ -38,13 +39,14 @@ export default function Notifications() {
         <h1>Notifications</h1>
         {unread > 0 ? (
           <Form method="post">
+            <input type="hidden" name="all" value="1" />
             <button type="submit" className="secondary">
               Mark all as read
             </button>
           </Form>
         ) : null}
       </div>
-      <p className="hint">Replies to you, mentions, answers marked and pins of your comments. Nothing else.</p>
+      <p className="hint">Replies to you, mentions, answers marked and pins of your comments. Nothing else. Opening one marks it read.</p>
       {notifications.length === 0 ? (
         <p className="empty">Nothing yet. When someone replies to you or mentions you, it shows here.</p>
       ) : (
@@ -53,10 +55,15 @@ export default function Notifications() {
             <li key={notification.id} data-unread={!notification.read}>
               <p>
                 {!notification.read ? <span className="visually-hidden">Unread: </span> : null}
-                <strong>{notification.actor}</strong> {WHAT[notification.type] ?? notification.type} on{" "}
-                <Link to={`/groups/${notification.groupId}/day/${notification.day}?comment=${notification.commentId}#c-${notification.commentId}`}>
+                <strong>{notification.actor}</strong> {WHAT[notification.type] ?? notification.type} in{" "}
+                <strong>{notification.groupName}</strong> on{" "}
+                {/* Opening marks it read (GET /notifications/<id> redirects to the comment): a plain link, also without JavaScript. */}
+                <a href={`/notifications/${notification.id}`} data-comment={notification.commentId}>
                   Day {notification.day}: {notification.lessonTitle}
-                </Link>
+                </a>
+              </p>
+              <p className="meta">
+                <LocalTime iso={notification.at} />
               </p>
               {notification.excerpt ? <p className="excerpt">{notification.excerpt}</p> : null}
               {!notification.read ? (

@@ -8,7 +8,10 @@ import { useEffect, useState } from "react";
 import { ReadingCalendar } from "~/components/progress/calendar.tsx";
 import { DayStatusList } from "~/components/progress/day-status-list.tsx";
 import { isValidTimeZone } from "~/models/pace.ts";
-import { memberCourses, memberHistory, savePreferences } from "~/models/progress.server.ts";
+import { memberCourses, memberHistory, nextDay, savePreferences } from "~/models/progress.server.ts";
+import { GroupSwitcher } from "~/components/group-switcher.tsx";
+import { lessonHref } from "~/models/discussion-links.ts";
+import { lessonGroupsByCourse } from "~/models/discussion-links.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
 import { readForm } from "~/utils/forms.ts";
 
@@ -16,8 +19,12 @@ export const meta: MetaFunction = () => [{ title: "Your progress · Marginalia" 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);
-  const [history, courses] = await Promise.all([memberHistory(context.db, user.id), memberCourses(context.db, user.id)]);
-  return { history, courses };
+  const [history, courses, groups] = await Promise.all([memberHistory(context.db, user.id), memberCourses(context.db, user.id), lessonGroupsByCourse(context.db, user.id)]);
+  // Each day opens in the member's group lesson on that course (discussion-links.ts), else the reader.
+  return {
+    history,
+    courses: courses.map(({ id, ...course }) => ({ ...course, groups: groups.get(id) ?? [], next: nextDay(course.days)?.day ?? null })),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -65,7 +72,8 @@ export default function ProgressPage() {
                 ({course.done} of {course.dayCount} days done)
               </span>
             </h3>
-            <DayStatusList days={course.days} dayHref={(day) => `/courses/${course.slug}/day/${day}`} />
+            {course.next !== null ? <GroupSwitcher groups={course.groups} day={course.next} lead={`Next: Day ${course.next}`} /> : null}
+            <DayStatusList days={course.days} dayHref={(day) => lessonHref(course.groups, course.slug, day)} />
           </section>
         ))
       )}

@@ -137,10 +137,11 @@ test("signed out, /account asks to log in and then comes back to /account", asyn
   await expect(page.getByText(`Signed in as ${user.email}`)).toBeVisible();
 });
 
-test("the demo moderator reads Day 1 of the demo course", async ({ page }) => {
+test("the demo moderator reads Day 1 of the demo course: in the demo group's lesson, and in the reader", async ({ page }) => {
   await logIn(page, DEMO_MODERATOR.email, DEMO_PASSWORD);
   await expectSignedIn(page, DEMO_MODERATOR.displayName);
-  await expect(page.getByRole("heading", { level: 1, name: "Courses" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Courses" })).toBeVisible();
 
   await page.getByRole("link", { name: "How Databases Keep Promises" }).click();
   await expect(page).toHaveURL("/courses/how-databases-keep-promises");
@@ -152,9 +153,12 @@ test("the demo moderator reads Day 1 of the demo course", async ({ page }) => {
     await expect(days.nth(day - 1).getByRole("link")).toBeVisible();
   }
 
+  // A member of a group on the course reads each day in the group's lesson, with its discussion.
   const dayOne = days.filter({ hasText: /^Day 1\b/ });
-  await dayOne.getByRole("link", { name: /The Log Comes First/ }).click();
-  await expect(page).toHaveURL("/courses/how-databases-keep-promises/day/1");
+  await expect(dayOne.getByRole("link", { name: /The Log Comes First/ })).toHaveAttribute("href", /^\/groups\/[^/]+\/day\/1$/);
+  // The bare reader is still there, and offers the group's discussion.
+  await open(page, "/courses/how-databases-keep-promises/day/1");
+  await expect(page.getByRole("link", { name: "Evening readers" })).toHaveAttribute("href", /^\/groups\/[^/]+\/day\/1$/);
   await expect(page.getByRole("heading", { level: 1, name: "The Log Comes First: Durability and the Write-Ahead Log" })).toBeVisible();
   await expect(page.getByText("Day 1 of 6")).toBeVisible();
   const next = page.getByRole("navigation", { name: "Other days" }).getByRole("link", { name: /^Day 2:/ });

@@ -5,6 +5,7 @@
  * and their marked answers, the prompt-answer reveal, flag → hide, and the same forms without JavaScript.
  */
 import type { BrowserContext, Page } from "@playwright/test";
+import { DEMO_THREADS } from "../../app/models/demo-discussion.server.ts";
 import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, newUser, open, test } from "./support.ts";
 
 const MEMBER = { email: "member@example.org", displayName: "Sam (member)" };
@@ -193,29 +194,30 @@ async function inviteSomeone(page: Page, browser: { newPage: () => Promise<Page>
 test("a prompt's answers stay hidden until you have posted yours", async ({ page, newContext }) => {
   await openDayOne(page, DEMO_MODERATOR.email);
   const newcomer = await inviteSomeone(page, await newContext());
-  const sam = await browserFor(newContext, MEMBER.email);
 
+  // Sam answered Day 1's prompt in the demo's own discussion (demo-discussion.server.ts).
   const prompt = "Prompt: In two sentences";
-  const samAnswer = "The commit record is in the log before anyone is told; the pages can be rebuilt from it.";
-  const samMargin = margin(sam, prompt);
-  await samMargin.toggle.click();
-  await expect(samMargin.panel.getByRole("radio", { name: "Answer to the prompt" })).toBeChecked();
-  await samMargin.panel.getByLabel("Your answer").fill(samAnswer);
-  await samMargin.panel.getByRole("button", { name: "Post", exact: true }).click();
-  await expect(sam.getByRole("status").filter({ hasText: "Answer posted" })).toBeVisible();
-
+  const samAnswer = DEMO_THREADS.samPromptAnswer;
   const theirs = newcomer.page;
   await open(theirs, dayOne);
   await expect(theirs.getByRole("button", { name: "Press ? for keyboard shortcuts" })).toBeVisible();
   const theirMargin = margin(theirs, prompt);
   await theirMargin.toggle.click();
+  await expect(theirMargin.panel.getByRole("radio", { name: "Answer to the prompt" })).toBeChecked();
   await expect(theirMargin.panel).toContainText(/\d+ answers? — post yours to see (it|them)/);
   await expect(theirMargin.panel).not.toContainText(samAnswer);
-  await theirMargin.panel.getByLabel("Your answer").fill("Durability lives in the log; data pages are a cache of it.");
+  const mine = `Durability lives in the log; data pages are a cache of it. ${Date.now().toString(36)}`;
+  await theirMargin.panel.getByLabel("Your answer").fill(mine);
   await theirMargin.panel.getByRole("button", { name: "Post", exact: true }).click();
   await expect(theirs.getByRole("status").filter({ hasText: "Answer posted" })).toBeVisible();
   await expect(theirMargin.panel).toContainText(samAnswer);
   await expect(theirMargin.panel).not.toContainText("post yours to see");
+
+  // Sam, who has answered, sees the newcomer's answer in his own browser.
+  const sam = await browserFor(newContext, MEMBER.email);
+  const samMargin = margin(sam, prompt);
+  await ensureOpen(samMargin.toggle);
+  await expect(samMargin.panel).toContainText(mine);
 });
 
 test("a flagged comment hidden from the moderation queue shows members a placeholder", async ({ page, newContext }) => {

@@ -55,7 +55,7 @@ async function act(who: Person, groupId: string, fields: Record<string, string>,
 async function inbox(who: Person) {
   const { raw } = await readPage(await who.client.get("/notifications"));
   const badge = /aria-label="Notifications, (\d+) unread"/.exec(raw);
-  const linked = [...raw.matchAll(/\?comment=([A-Za-z0-9_-]+)#/g)].map((match) => match[1]!);
+  const linked = [...raw.matchAll(/data-comment="([A-Za-z0-9_-]+)"/g)].map((match) => match[1]!);
   return { unread: badge ? Number(badge[1]) : 0, linked };
 }
 
