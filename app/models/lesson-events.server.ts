@@ -39,6 +39,18 @@ export async function membersNotSeeing(db: Db, input: { groupId: string; lessonI
     .map((member) => member.userId);
 }
 
+/**
+ * Who may not hear that someone is writing in a thread or editing a comment (`typing` targets
+ * `<threadId>` and `edit:<commentId>`): the members from whom that comment is concealed. A new thread
+ * (`new:<passage>`) hides nothing.
+ */
+export async function membersNotSeeingTarget(db: Db, groupId: string, target: string): Promise<string[]> {
+  if (target.startsWith("new:")) return [];
+  const commentId = target.startsWith("edit:") ? target.slice("edit:".length) : target;
+  const comment = await db.comment.findFirst({ where: { id: commentId, groupId }, select: { lessonId: true } });
+  return comment ? membersNotSeeing(db, { groupId, lessonId: comment.lessonId, commentId }) : [];
+}
+
 /** The changes as `viewer` may hear of them: those on comments concealed from them are redacted. */
 async function redactFor(db: Db, changes: DiscussionChange[], viewer: { userId: string; role: Role; groupId: string; lessonId: string }): Promise<DiscussionChange[]> {
   if (changes.length === 0 || can(viewer.role, "discussion.moderate")) return changes;

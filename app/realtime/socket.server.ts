@@ -15,7 +15,7 @@ import { expectedOrigin } from "~/server/http-guards.server.ts";
 import { can, decide, type Role } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
 import { findLessonId } from "~/models/group-lesson.server.ts";
-import { lessonEventsAfter, redactChange } from "~/models/lesson-events.server.ts";
+import { lessonEventsAfter, membersNotSeeingTarget, redactChange } from "~/models/lesson-events.server.ts";
 import { briefOf, loadSessionView, myVotes, runningBrief, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import {
@@ -427,11 +427,13 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
 
     socket.on(
       "typing",
-      handle(typingSchema, (payload) => {
+      handle(typingSchema, async (payload) => {
         const room = rooms.lesson(payload.groupId, payload.day);
         // Only into a room this socket was admitted to.
         if (!socket.rooms.has(room)) return { error: { code: "forbidden", message: "Join the lesson first." } };
-        socket.to(room).emit("typing:update", {
+        // Someone writing under a prompt answer concealed from some members is not announced to them.
+        const concealedFrom = await membersNotSeeingTarget(deps.db, payload.groupId, payload.target);
+        socket.to(room).except(concealedFrom.map((userId) => rooms.user(userId))).emit("typing:update", {
           groupId: payload.groupId,
           day: payload.day,
           userId: socket.data.userId,

@@ -216,4 +216,26 @@ describe("after a revision orphaned the prompts", () => {
       danSocket.close();
     }
   });
+
+  it("someone writing a reply under a hidden answer is not announced to members who did not answer", async () => {
+    const [eveSocket, danSocket, bobSocket] = await Promise.all([connect(eve), connect(dan), connect(bob)]);
+    try {
+      for (const socket of [eveSocket, danSocket, bobSocket]) expect("data" in (await socket.emitWithAck("lesson:join", { groupId, day: 1 }))).toBe(true);
+      const heardByEve: unknown[] = [];
+      eveSocket.on("typing:update", (payload) => heardByEve.push(payload));
+      // Bob writes under Ann's concealed answer, then starts a thread on the paragraph.
+      const danHearsReply = nextEvent<{ target: string }>(danSocket, "typing:update", (payload) => payload.target === ids.annAnswer);
+      expect(await bobSocket.emitWithAck("typing", { groupId, day: 1, target: ids.annAnswer, typing: true })).toEqual({ data: { ok: true } });
+      expect(await bobSocket.emitWithAck("typing", { groupId, day: 1, target: `edit:${ids.bobReply}`, typing: true })).toEqual({ data: { ok: true } });
+      await danHearsReply;
+      const target = `new:${await passageKey(PARAGRAPH)}`;
+      const eveHearsNew = nextEvent<{ target: string }>(eveSocket, "typing:update", (payload) => payload.target === target);
+      await bobSocket.emitWithAck("typing", { groupId, day: 1, target, typing: true });
+      // Eve hears the new thread, which came after: nothing about the hidden thread reached her first.
+      await eveHearsNew;
+      expect(heardByEve).toEqual([expect.objectContaining({ target, userId: bob.id })]);
+    } finally {
+      for (const socket of [eveSocket, danSocket, bobSocket]) socket.close();
+    }
+  });
 });
