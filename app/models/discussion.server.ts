@@ -322,6 +322,21 @@ export async function postComment(
   });
 }
 
+/**
+ * Whether the thread under `root` is concealed from the viewer by the reveal rule of prompt answers
+ * (app/models/discussion-rules.ts): the viewer's own answers of this lesson, in any revision, decide.
+ */
+async function concealedFromViewer(db: Db, scope: LessonScope, viewer: Viewer, root: Parameters<typeof isAnswerConcealed>[0]): Promise<boolean> {
+  if (root.kind !== "answer" || root.authorId === viewer.userId || can(viewer.role, "discussion.moderate")) return false;
+  const own = await db.comment.findMany({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, deletedAt: null } });
+  return isAnswerConcealed(root, { userId: viewer.userId, moderator: false }, answeredPrompts(own, viewer));
+}
+
+/** The thread's first comment of `comment`, for the reveal rule. */
+async function rootOf<T extends { id: string; rootId: string }>(db: Db, comment: T) {
+  return comment.rootId === comment.id ? comment : db.comment.findUniqueOrThrow({ where: { id: comment.rootId } });
+}
+
 export async function postReply(db: Db, scope: LessonScope, viewer: Viewer, input: { id: string; body: string; parentId: string }): Promise<PostResult> {
   const denied = fromDecision(decide(viewer.role, "discussion.post"));
   if (denied) return denied;
@@ -331,12 +346,8 @@ export async function postReply(db: Db, scope: LessonScope, viewer: Viewer, inpu
     if (!parent) return refuse(404, "The comment you are replying to is not in this lesson.");
     const root = parent.rootId === parent.id ? parent : await db.comment.findUniqueOrThrow({ where: { id: parent.rootId } });
     if (root.lockedAt && !can(viewer.role, "discussion.moderate")) return refuse(403, "This thread is locked: no new replies.");
-    if (root.kind === "answer" && root.authorId !== viewer.userId && !can(viewer.role, "discussion.moderate")) {
-      // The reveal rule: the viewer's own answers of this lesson, in any revision, decide.
-      const own = await db.comment.findMany({ where: { groupId: scope.groupId, lessonId: scope.lessonId, kind: "answer", parentId: null, authorId: viewer.userId, deletedAt: null } });
-      if (isAnswerConcealed(root, { userId: viewer.userId, moderator: false }, answeredPrompts(own, viewer))) {
-        return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
-      }
+    if (await concealedFromViewer(db, scope, viewer, root)) {
+      return refuse(403, "Post your own answer to this prompt first; then you can see and reply to the others.");
     }
     await db.$transaction(async (tx) => {
       await tx.comment.create({
@@ -420,7 +431,8 @@ export async function toggleReaction(db: Db, scope: LessonScope, viewer: Viewer,
   const denied = fromDecision(decide(viewer.role, "discussion.post"));
   if (denied) return denied;
   const comment = await findInLesson(db, scope, input.commentId);
-  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  // A comment concealed from the viewer is, for them, not there.
+  if (!comment || comment.deletedAt || (await concealedFromViewer(db, scope, viewer, await rootOf(db, comment)))) return refuse(404, "That comment is not in this lesson.");
   const key = { commentId_userId_kind: { commentId: comment.id, userId: viewer.userId, kind: input.reaction } };
   // As toggleVote: a copy that finds nothing to take back adds it; two at once leave one.
   const { count } = await db.reaction.deleteMany({ where: key.commentId_userId_kind });
@@ -481,7 +493,7 @@ export async function flagComment(db: Db, scope: LessonScope, viewer: Viewer, in
   const denied = fromDecision(decide(viewer.role, "discussion.post"));
   if (denied) return denied;
   const comment = await findInLesson(db, scope, input.commentId);
-  if (!comment || comment.deletedAt) return refuse(404, "That comment is not in this lesson.");
+  if (!comment || comment.deletedAt || (await concealedFromViewer(db, scope, viewer, await rootOf(db, comment)))) return refuse(404, "That comment is not in this lesson.");
   if (comment.authorId === viewer.userId) return refuse(400, "You cannot flag your own comment; edit or delete it instead.");
   const already = await db.flag.findUnique({ where: { commentId_reporterId: { commentId: comment.id, reporterId: viewer.userId } } });
   const flagged = refuse(409, "You have already flagged this comment; a moderator will look at it.");

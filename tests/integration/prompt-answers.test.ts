@@ -154,6 +154,24 @@ describe("after a revision orphaned the prompts", () => {
     ids.danReply = await reply(dan, ids.annAnswer, "DAN-REPLY-OK");
   });
 
+  it("reactions and flags on a hidden answer, or a reply under it, are refused as if it were not there", async () => {
+    const [reactions, flags] = await Promise.all([db().reaction.count(), db().flag.count()]);
+    for (const commentId of [ids.annAnswer, ids.bobReply]) {
+      for (const fields of [
+        { intent: "react", commentId, reaction: "insightful" },
+        { intent: "flag", commentId, reason: "Peeking at it" },
+      ]) {
+        const refused = await eve.client.post(`${page}.data`, { ...fields, _js: "1" });
+        expect(refused.status, `${fields.intent} ${commentId}`).toBe(404);
+        expect(await refused.text()).toContain("That comment is not in this lesson.");
+      }
+    }
+    expect([await db().reaction.count(), await db().flag.count()]).toEqual([reactions, flags]);
+    // Dan answered A: he may react to Ann's answer.
+    expect((await dan.client.post(`${page}.data`, { intent: "react", commentId: ids.annAnswer, reaction: "insightful", _js: "1" })).status).toBe(200);
+    expect(await db().reaction.count()).toBe(reactions + 1);
+  });
+
   it("a mention in a reply under a hidden answer is announced without its text", async () => {
     const handle = eve.displayName.replace(/[^\p{L}\p{N}_.-]/gu, "").toLowerCase();
     await reply(dan, ids.annAnswer, `@${handle} DAN-MENTION-SECRET`);
