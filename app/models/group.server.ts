@@ -58,6 +58,9 @@ export async function loadGroupForMember(db: Db, groupId: string, userId: string
   return { group: membership.group, role: membership.role as Role };
 }
 
+/** A group's name and the fields its pace is computed from (app/models/pace.ts). */
+export const GROUP_PACE_FIELDS = { id: true, name: true, paceMode: true, startDate: true, daysPerWeek: true, timeZone: true, lockAhead: true } as const;
+
 export async function listMyGroups(db: Db, userId: string) {
   const memberships = await db.membership.findMany({
     where: { userId },
@@ -66,13 +69,7 @@ export async function listMyGroups(db: Db, userId: string) {
       role: true,
       group: {
         select: {
-          id: true,
-          name: true,
-          paceMode: true,
-          startDate: true,
-          daysPerWeek: true,
-          timeZone: true,
-          lockAhead: true,
+          ...GROUP_PACE_FIELDS,
           course: { select: { slug: true, title: true, dayCount: true } },
           _count: { select: { memberships: true } },
         },

@@ -10,6 +10,7 @@ import { groupLessonHref, orderGroups } from "./discussion-links.ts";
 import { runningBrief } from "./live-session.server.ts";
 import { unreadByGroup } from "./notifications.server.ts";
 import { currentDay, describePace } from "./pace.ts";
+import { GROUP_PACE_FIELDS } from "./group.server.ts";
 import { courseDayStatuses, nextDay } from "./progress.server.ts";
 
 export interface HomeGroup {
@@ -36,13 +37,7 @@ export async function homeGroups(db: Db, userId: string, now = new Date()): Prom
       joinedAt: true,
       group: {
         select: {
-          id: true,
-          name: true,
-          paceMode: true,
-          startDate: true,
-          daysPerWeek: true,
-          timeZone: true,
-          lockAhead: true,
+          ...GROUP_PACE_FIELDS,
           course: { select: { id: true, slug: true, title: true, dayCount: true, lessons: { orderBy: { day: "asc" }, select: { id: true, day: true, title: true } } } },
         },
       },

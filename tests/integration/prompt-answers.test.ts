@@ -157,10 +157,11 @@ describe("after a revision orphaned the prompts", () => {
   it("reactions and flags on a hidden answer, or a reply under it, are refused as if it were not there", async () => {
     const [reactions, flags] = await Promise.all([db().reaction.count(), db().flag.count()]);
     for (const commentId of [ids.annAnswer, ids.bobReply]) {
-      for (const fields of [
+      const forms: Record<string, string>[] = [
         { intent: "react", commentId, reaction: "insightful" },
         { intent: "flag", commentId, reason: "Peeking at it" },
-      ]) {
+      ];
+      for (const fields of forms) {
         const refused = await eve.client.post(`${page}.data`, { ...fields, _js: "1" });
         expect(refused.status, `${fields.intent} ${commentId}`).toBe(404);
         expect(await refused.text()).toContain("That comment is not in this lesson.");
