@@ -144,6 +144,8 @@ describe("home", () => {
     const second = await createGroupDirectly(server, uniqueLabel("Later"), [[bea, "member"]]);
     const start = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     await db().group.update({ where: { id: second.id }, data: { paceMode: "scheduled", startDate: start, daysPerWeek: 7, timeZone: "UTC", lockAhead: true } });
+    // Both were joined within the same moment here: make the order of joining plain.
+    await db().membership.updateMany({ where: { groupId: first.id, userId: bea.id }, data: { joinedAt: new Date(Date.now() - 3_600_000) } });
     let { text } = await home(bea);
     expect(card(text, first.id)).toContain(`href="/groups/${first.id}/day/1"`);
     expect(card(text, second.id)).toContain(`href="/groups/${second.id}/day/3"`);
