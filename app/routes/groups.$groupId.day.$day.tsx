@@ -8,7 +8,7 @@ import type { LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import type { ClientActionFunctionArgs, ClientLoaderFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
+import { LessonEnd, LessonProgressBar } from "~/components/progress/lesson-progress.tsx";
 import { ReadTracker } from "~/components/progress/read-tracker.tsx";
 import { loadLessonProgress } from "~/models/progress.server.ts";
 import { requiredDwellMs } from "~/models/progress-rules.ts";
@@ -121,6 +121,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     cursor,
     mayRun: can(role, "session.run"),
     elsewhere: elsewhere ? { day: elsewhere.day } : null,
+    confirmEnd: url.searchParams.get("confirm") === "end-session",
   };
   return { ...payload, progress, live };
 }
@@ -204,9 +205,6 @@ export default function GroupLessonPage() {
   const groupDayHref = (_courseSlug: string, day: number) => `/groups/${data.group.id}/day/${day}`;
   return (
     <Announcer>
-      <div className="group-lesson-progress">
-        <LessonProgress progress={progress} courseSlug={data.course.slug} day={data.lesson.day} redirectTo={`${location.pathname}${location.search}`} />
-      </div>
       <ReadTracker
         endpoint="/api/progress"
         courseSlug={data.course.slug}
@@ -217,7 +215,12 @@ export default function GroupLessonPage() {
       />
       <LiveLesson data={data} live={loaded.live} reloadFailed={loaded.reloadFailed ?? 0}>
         <DayHrefProvider value={groupDayHref}>
-          <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
+          <LessonDiscussion
+            key={`${data.group.id}/${data.lesson.day}`}
+            data={data}
+            progressBar={<LessonProgressBar progress={progress} day={data.lesson.day} />}
+            end={<LessonEnd progress={progress} courseSlug={data.course.slug} day={data.lesson.day} redirectTo={`${location.pathname}${location.search}`} />}
+          />
         </DayHrefProvider>
       </LiveLesson>
     </Announcer>
