@@ -10,7 +10,7 @@ import { createGroupDirectly, readPage, signUp, uniqueLabel, type Person } from 
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { connectionOutcome, nextEvent, openSocket, type ClientSocket } from "../support/socket.ts";
 
-const AWAY_MS = 400;
+const AWAY_MS = 600;
 let server: TestServer;
 const db = () => server.database.db;
 const sockets: ClientSocket[] = [];
@@ -37,11 +37,16 @@ async function inLesson(who: Person, groupId: string, day = 1) {
   return socket;
 }
 
-async function startSession() {
+async function newGroup() {
   const group = await createGroupDirectly(server, uniqueLabel("Away circle"), [
     [mod, "owner"],
     [ada, "member"],
   ]);
+  return group.id;
+}
+
+async function startSession(groupId: string) {
+  const group = { id: groupId };
   const response = await mod.client.post(`/groups/${group.id}/sessions`, { intent: "start", day: "1" });
   expect(response.status).toBe(302);
   const session = await db().liveSession.findFirstOrThrow({ where: { groupId: group.id, endedAt: null } });
@@ -52,9 +57,11 @@ const ended = (socket: ClientSocket, timeoutMs: number) =>
   nextEvent<{ session: LiveSessionView }>(socket, "session:update", (payload) => payload.session.status === "ended", timeoutMs).then((payload) => payload.session);
 
 it("ends a session whose facilitator has been away for the timeout, and its summary says so", async () => {
-  const { groupId, sessionId } = await startSession();
+  // The facilitator is on the lesson when the session starts (as on the page they start it from).
+  const groupId = await newGroup();
   const facilitator = await inLesson(mod, groupId);
   const member = await inLesson(ada, groupId);
+  const { sessionId } = await startSession(groupId);
   const home = openSocket(server.url, { cookie: ada.client.cookieHeader() });
   sockets.push(home);
   expect(await connectionOutcome(home)).toBe("connected");
@@ -87,8 +94,9 @@ it("ends a session whose facilitator has been away for the timeout, and its summ
 });
 
 it("says nothing of the kind for a session a moderator ended", async () => {
-  const { groupId, sessionId } = await startSession();
+  const groupId = await newGroup();
   await inLesson(mod, groupId);
+  const { sessionId } = await startSession(groupId);
   const response = await mod.client.post(`/groups/${groupId}/sessions`, { intent: "end", sessionId });
   expect(response.status).toBe(302);
   const row = await db().liveSession.findUniqueOrThrow({ where: { id: sessionId } });

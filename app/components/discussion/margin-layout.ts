@@ -23,7 +23,8 @@ export interface MarginBox {
 /**
  * Where each margin goes (tops, from the top of the text), in document order: at its anchor unless
  * the one before it is in the way; `active` (the open card) stays at its anchor, and those before it
- * move up as far as needed (never above `minTop`).
+ * move up as far as needed (never above `minTop`; without the room, the open card moves down). No two
+ * overlap.
  */
 export function placeMargins(boxes: readonly MarginBox[], active: number | null, gap = GAP, minTop = -Infinity): number[] {
   const tops: number[] = [];
@@ -41,10 +42,12 @@ export function placeMargins(boxes: readonly MarginBox[], active: number | null,
       tops[index] = top;
       limit = top;
     }
-    // After it: pushed down from its real bottom.
-    bottom = tops[active]! + boxes[active]!.height;
-    for (let index = active + 1; index < boxes.length; index++) {
-      tops[index] = Math.max(boxes[index]!.anchor, bottom + gap);
+    // No room above (the top of the text): the open card moves down as little as it must. After it,
+    // every card is pushed down from the real bottom of the one before.
+    bottom = -Infinity;
+    for (let index = 0; index < boxes.length; index++) {
+      const floor = index > active ? boxes[index]!.anchor : tops[index]!;
+      tops[index] = Math.max(floor, bottom + gap);
       bottom = tops[index]! + boxes[index]!.height;
     }
   }

@@ -2,7 +2,8 @@
  * The live layer of a group's lesson page: who of the group is here and who is writing where; new
  * activity by others (the page catches up by itself; activity on a passage out of view, or missed
  * while the connection was down, is announced visually and to screen readers, and the page never
- * jumps); and the lesson's live session — the panel above the text, the facilitator's spotlight
+ * jumps); and the lesson's live session — a side panel beside the text (collapsible; a drawer on
+ * phones), a one-line strip above it that shows only when it has something to say, the facilitator's spotlight
  * ("gather here") with a gentle prompt, following the facilitator, and everyone's reading positions
  * for those who share them.
  */

@@ -1,5 +1,5 @@
 /**
- * The live session of a lesson, above its text: join it, share where you read, follow the
+ * The running live session of a lesson, in the side panel beside its text (a drawer on phones): join it, share where you read, follow the
  * facilitator, see where the group is ("6 of 9 are past Method"), raise and upvote questions; the
  * facilitator also sees attendance and ends the session. Every form works without JavaScript;
  * sharing and following need it (they are about scrolling).
@@ -43,47 +43,11 @@ export function excerpt(text: string | undefined, words = 8) {
 }
 
 export function SessionPanel(props: SessionPanelProps) {
-  const { session, me, mayRun, day } = props;
+  const { session, me, mayRun } = props;
   const { hydrated } = useContext(SessionActionsContext);
-  if (!session && props.elsewhere) {
-    return (
-      <section className="session-panel session-none" aria-labelledby="live-session-heading" id="live-session">
-        <h2 id="live-session-heading" className="visually-hidden">
-          Live session
-        </h2>
-        <p>
-          <span className="live-badge">Live</span> The group is meeting on Day {props.elsewhere.day}.{" "}
-          <a href={`/groups/${props.groupId}/day/${props.elsewhere.day}`}>Go to the session</a>
-        </p>
-      </section>
-    );
-  }
-  if (!session) {
-    if (!mayRun) return null;
-    return (
-      <section className="session-panel session-none" aria-labelledby="live-session-heading" id="live-session">
-        <h2 id="live-session-heading" className="visually-hidden">
-          Live session
-        </h2>
-        <SessionForm intent="start" fields={{ day: String(day) }} done="Live session started">
-          <p>
-            No live session on this lesson. <button type="submit">Start a live session here</button>
-          </p>
-        </SessionForm>
-      </section>
-    );
-  }
-  if (session.status !== "live") {
-    return (
-      <section className="session-panel session-ended" aria-labelledby="live-session-heading" id="live-session">
-        <h2 id="live-session-heading">Live session</h2>
-        <p role="status">
-          {session.status === "ended" ? "This live session has ended." : "This session has not started yet."}{" "}
-          {session.status === "ended" ? <a href={`/groups/${props.groupId}/sessions/${session.id}`}>See the summary</a> : null}
-        </p>
-      </section>
-    );
-  }
+  // Only a running session has a panel: the strip says when one has ended, has not started, or runs
+  // on another day, and the toolbar offers to start one (live-lesson.tsx).
+  if (!session || session.status !== "live") return null;
   const facilitator = session.facilitator;
   const facilitating = facilitator?.id === me;
   const attending = session.attendance.some((entry) => entry.userId === me);
