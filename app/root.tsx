@@ -72,7 +72,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
                   </li>
                   <li>
                     <NavLink to="/notifications" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
-                      Notifications{unread ? <span className="badge" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
+                      <svg className="nav-icon" aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+                        <path d="M12 3.5a5.5 5.5 0 0 0-5.5 5.5v3.4L5 15.5h14l-1.5-3.1V9A5.5 5.5 0 0 0 12 3.5zM10 18.5a2 2 0 0 0 4 0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+                      </svg>
+                      <span className="nav-label">Notifications</span>
+                      {unread ? <span className="badge" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
                     </NavLink>
                   </li>
                   <li>

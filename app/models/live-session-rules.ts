@@ -188,3 +188,8 @@ export function peopleByPassage<T extends SharedPosition>(positions: readonly T[
   }
   return byPassage;
 }
+
+/** How long a running session waits for its facilitator to come back before it ends itself. */
+export const FACILITATOR_AWAY_MS = 30 * 60 * 1000;
+/** LiveSession.endedReason of a session that ended itself because its facilitator was away. */
+export const ENDED_FACILITATOR_AWAY = "facilitator-away";

@@ -8,7 +8,7 @@ import type { Db } from "~/db/client.server.ts";
 import { decide, type Decision, type Role } from "./authz.ts";
 import { isUniqueViolation, writeOnce } from "./client-ids.server.ts";
 import { audit } from "./group.server.ts";
-import { scheduleProblem, sessionStatus, type SessionStatus } from "./live-session-rules.ts";
+import { ENDED_FACILITATOR_AWAY, FACILITATOR_AWAY_MS, scheduleProblem, sessionStatus, type SessionStatus } from "./live-session-rules.ts";
 import type { LiveBrief } from "~/realtime/events.ts";
 
 export type SessionRefusal = { ok: false; status: 400 | 403 | 404 | 409; message: string };
@@ -45,6 +45,8 @@ export interface LiveSessionView {
   scheduledFor: string | null;
   startedAt: string | null;
   endedAt: string | null;
+  /** Why it ended by itself ("facilitator-away"), or null (ended by someone, or still running). */
+  endedReason: string | null;
   spotlight: { passageKey: string; at: string } | null;
   attendance: { userId: string; displayName: string; joinedAt: string }[];
   /** Open questions first (most upvoted, then oldest), then the answered ones; dismissed ones are gone. */
@@ -88,6 +90,7 @@ function toView(row: SessionRow, lessonTitle: string): LiveSessionView {
     scheduledFor: row.scheduledFor?.toISOString() ?? null,
     startedAt: row.startedAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
+    endedReason: row.endedReason ?? null,
     spotlight: row.spotlightKey && row.spotlightAt ? { passageKey: row.spotlightKey, at: row.spotlightAt.toISOString() } : null,
     attendance: row.attendance.map((entry) => ({ userId: entry.userId, displayName: entry.user.displayName, joinedAt: entry.joinedAt.toISOString() })),
     questions,
@@ -299,6 +302,34 @@ export async function endSession(db: Db, groupId: string, actor: Actor, sessionI
     });
   }
   return { ok: true, sessionId, day: session.day };
+}
+
+export { ENDED_FACILITATOR_AWAY, FACILITATOR_AWAY_MS };
+
+/** The group's running sessions everywhere (the realtime layer watches their facilitators). */
+export async function allRunningSessions(db: Db) {
+  return db.liveSession.findMany({
+    where: { startedAt: { not: null }, endedAt: null },
+    select: { id: true, groupId: true, day: true, facilitatorId: true, startedAt: true },
+  });
+}
+
+/**
+ * Ends a running session nobody ended: its facilitator has been away (no connection on the lesson)
+ * for the away timeout. Only a session still running ends, once, however many processes ask at once;
+ * the summary says why. Returns whether this call ended it.
+ */
+export async function endAbandonedSession(db: Db, sessionId: string, now = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const ended = await tx.liveSession.updateMany({
+      where: { id: sessionId, startedAt: { not: null }, endedAt: null },
+      data: { endedAt: now, endedReason: ENDED_FACILITATOR_AWAY, spotlightKey: null, spotlightAt: null },
+    });
+    if (ended.count === 0) return false;
+    const session = await tx.liveSession.findUniqueOrThrow({ where: { id: sessionId }, select: { groupId: true, day: true } });
+    await audit(tx, session.groupId, null, "session.ended", null, `Day ${session.day}: the facilitator was away`);
+    return true;
+  });
 }
 
 async function runningOrRefuse(db: Db, groupId: string, sessionId: string) {

@@ -16,7 +16,7 @@ import { can, decide, type Role } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
 import { findLessonId } from "~/models/group-lesson.server.ts";
 import { lessonEventsAfter, membersNotSeeingTarget, redactChange } from "~/models/lesson-events.server.ts";
-import { briefOf, loadSessionView, myVotes, runningBrief, runningSession, runningSessionView } from "~/models/live-session.server.ts";
+import { allRunningSessions, briefOf, endAbandonedSession, FACILITATOR_AWAY_MS, loadSessionView, myVotes, runningBrief, runningSession, runningSessionView } from "~/models/live-session.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import {
   emptySchema,
@@ -66,6 +66,10 @@ export interface RealtimeTimings {
    * socket whose session expired or was revoked is told why (`session:ended`) and disconnected.
    */
   sessionRecheckMs: number;
+  /** A running session whose facilitator has had no connection on its lesson for this long ends itself. */
+  facilitatorAwayMs: number;
+  /** How often running sessions' facilitators are looked for. */
+  facilitatorSweepMs: number;
 }
 
 export const DEFAULT_TIMINGS: RealtimeTimings = {
@@ -77,6 +81,8 @@ export const DEFAULT_TIMINGS: RealtimeTimings = {
   sessionCoalesceMs: 100,
   sessionCacheMs: 15_000,
   sessionRecheckMs: 60_000,
+  facilitatorAwayMs: FACILITATOR_AWAY_MS,
+  facilitatorSweepMs: 60_000,
 };
 
 export interface RealtimeDeps {
@@ -238,6 +244,41 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
   };
   const recheck = setInterval(() => void recheckSessions(), timings.sessionRecheckMs);
   recheck.unref();
+
+  // ---- facilitators who left: a running session whose facilitator has had no socket in its lesson
+  // room (on any process: fetchSockets spans the adapter) for facilitatorAwayMs ends itself. Each
+  // process counts from when it first looked (or last saw them), so a restart only delays the end;
+  // the end itself is one conditional update, so two processes cannot end a session twice.
+  const facilitatorSeen = new Map<string, number>();
+  let watching = false;
+  const watchFacilitators = async () => {
+    if (watching) return;
+    watching = true;
+    try {
+      const sessions = await allRunningSessions(deps.db);
+      const now = Date.now();
+      const runningIds = new Set(sessions.map((session) => session.id));
+      for (const id of facilitatorSeen.keys()) if (!runningIds.has(id)) facilitatorSeen.delete(id);
+      for (const session of sessions) {
+        const room = rooms.lesson(session.groupId, session.day);
+        const sockets = session.facilitatorId ? await io.in(room).fetchSockets() : [];
+        const present = sockets.some((socket) => socket.data.userId === session.facilitatorId);
+        if (present || !facilitatorSeen.has(session.id)) facilitatorSeen.set(session.id, now);
+        if (present || now - facilitatorSeen.get(session.id)! < timings.facilitatorAwayMs) continue;
+        facilitatorSeen.delete(session.id);
+        if (await endAbandonedSession(deps.db, session.id, new Date(now))) {
+          deps.logger.info(`live session ${session.id} ended: its facilitator was away`);
+          control.sessionChanged(session.groupId, session.day, session.id, { lifecycle: true });
+        }
+      }
+    } catch (error) {
+      deps.logger.warn(`watching facilitators failed: ${(error as Error).message}`);
+    } finally {
+      watching = false;
+    }
+  };
+  const facilitatorWatch = setInterval(() => void watchFacilitators(), timings.facilitatorSweepMs);
+  facilitatorWatch.unref();
 
   // ---- shared reading positions: one batch of changes per room and window.
   const positions = new RoomBatcher<PositionChange>(
@@ -480,8 +521,9 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
     });
   });
 
-  return {
+  const control: RealtimeControl = {
     stop() {
+      clearInterval(facilitatorWatch);
       clearInterval(sweep);
       clearInterval(recheck);
       for (const timer of pending.values()) clearTimeout(timer);
@@ -532,4 +574,5 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
         });
     },
   };
+  return control;
 }

@@ -8,18 +8,18 @@ import type { LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import type { ClientActionFunctionArgs, ClientLoaderFunctionArgs, MetaFunction, ShouldRevalidateFunction } from "@remix-run/react";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { LessonProgress } from "~/components/progress/lesson-progress.tsx";
+import { LessonEnd, LessonProgressBar } from "~/components/progress/lesson-progress.tsx";
 import { ReadTracker } from "~/components/progress/read-tracker.tsx";
 import { loadLessonProgress } from "~/models/progress.server.ts";
 import { requiredDwellMs } from "~/models/progress-rules.ts";
-import { mergeHighlights } from "~/components/discussion/highlights.ts";
 import { randomSeed } from "~/components/discussion/ids.ts";
 import { LessonDiscussion } from "~/components/discussion/lesson.tsx";
-import { EARLIER_VERSION, type KeyAnswer, type LessonData, type ThreadView } from "~/components/discussion/types.ts";
+import { EARLIER_VERSION, type LessonData } from "~/components/discussion/types.ts";
+import { buildLessonView } from "~/models/lesson-view.ts";
 import { Announcer } from "~/components/reader/announcer.tsx";
 import { DayHrefProvider } from "~/components/reader/links.tsx";
 import { can } from "~/models/authz.ts";
-import { editHistory, recordLessonVisit, type CommentView } from "~/models/discussion.server.ts";
+import { editHistory, recordLessonVisit } from "~/models/discussion.server.ts";
 import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
 import { loadGroupLesson } from "~/models/group-lesson.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
@@ -66,53 +66,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const moderate = can(role, "discussion.moderate");
   const passageText = new Map(reader.readings.flatMap((reading) => reading.passages.map((passage) => [passage.key, passage.text] as const)));
 
-  // Threads by passage; a thread whose passage is not in the current text is shown with the orphans.
-  const threads: Record<string, ThreadView[]> = {};
-  const orphans: ThreadView[] = [...discussion.orphans];
-  for (const thread of discussion.threads) {
-    if (thread.passageKey && passageText.has(thread.passageKey)) (threads[thread.passageKey] ??= []).push(thread);
-    else orphans.push(thread);
-  }
-  const highlights: LessonData["highlights"] = {};
-  for (const [key, list] of Object.entries(threads)) {
-    const quotes = list.flatMap((thread) => (thread.quote ? [{ id: thread.id, start: thread.quote.start, end: thread.quote.end }] : []));
-    if (quotes.length > 0) highlights[key] = mergeHighlights(passageText.get(key)!.length, quotes);
-  }
-
-  // The lesson's key answers: comments (or replies) a moderator pinned to the lesson.
-  const keyAnswers: KeyAnswer[] = [];
-  const collect = (comment: CommentView, root: ThreadView) => {
-    if (comment.pinned?.scope === "lesson" && comment.state === "visible" && comment.body !== null) {
-      keyAnswers.push({ id: comment.id, passageKey: root.passageKey, author: comment.author.displayName, body: comment.body, kind: comment.kind });
-    }
-    for (const reply of comment.replies) collect(reply, root);
-  };
-  for (const thread of [...discussion.threads, ...discussion.orphans]) collect(thread, thread);
-
-  // Which panel is open: ?open=<passage key>, or the panel of ?comment=<id> (a link to a comment).
-  const panelOf = new Map<string, string>();
-  const newIds: Record<string, string[]> = {};
-  const answeredPrompts = new Set<string>();
-  const walk = (comment: CommentView, panel: string) => {
-    panelOf.set(comment.id, panel);
-    if (comment.isNew) (newIds[panel] ??= []).push(comment.id);
-    for (const reply of comment.replies) walk(reply, panel);
-  };
-  for (const [key, list] of Object.entries(threads)) {
-    for (const thread of list) {
-      walk(thread, key);
-      if (thread.kind === "answer" && thread.mine && thread.state !== "removed") answeredPrompts.add(key);
-    }
-  }
-  for (const thread of orphans) walk(thread, EARLIER_VERSION);
-  const openParam = url.searchParams.get("open");
-  const commentParam = url.searchParams.get("comment");
-  const open =
-    openParam && (passageText.has(openParam) || openParam === EARLIER_VERSION)
-      ? openParam
-      : commentParam
-        ? (panelOf.get(commentParam) ?? null)
-        : null;
+  const view = buildLessonView({
+    passageText,
+    discussion,
+    openParam: url.searchParams.get("open"),
+    commentParam: url.searchParams.get("comment"),
+  });
+  const { open, threads } = view;
   const focus = url.searchParams.get("focus");
   const historyId = url.searchParams.get("history");
   const versions =
@@ -136,16 +96,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     seed: randomSeed(),
     me: { id: userId },
     may: { moderate, post: can(role, "discussion.post") },
+    // Only the open passage's threads are sent (see LessonData.threads).
     threads: open && open !== EARLIER_VERSION ? { [open]: threads[open] ?? [] } : {},
-    orphans,
-    shown: Object.fromEntries(Object.entries(threads).map(([key, list]) => [key, list.length])),
+    orphans: view.orphans,
+    shown: view.shown,
     counts: discussion.counts,
-    newIds,
-    answeredPrompts: [...answeredPrompts],
-    highlights,
+    newIds: view.newIds,
+    answeredPrompts: view.answeredPrompts,
+    highlights: view.highlights,
     members: discussion.members,
     lastVisit: discussion.lastVisit,
-    keyAnswers,
+    keyAnswers: view.keyAnswers,
     history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
@@ -160,6 +121,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     cursor,
     mayRun: can(role, "session.run"),
     elsewhere: elsewhere ? { day: elsewhere.day } : null,
+    confirmEnd: url.searchParams.get("confirm") === "end-session",
   };
   return { ...payload, progress, live };
 }
@@ -243,9 +205,6 @@ export default function GroupLessonPage() {
   const groupDayHref = (_courseSlug: string, day: number) => `/groups/${data.group.id}/day/${day}`;
   return (
     <Announcer>
-      <div className="group-lesson-progress">
-        <LessonProgress progress={progress} courseSlug={data.course.slug} day={data.lesson.day} redirectTo={`${location.pathname}${location.search}`} />
-      </div>
       <ReadTracker
         endpoint="/api/progress"
         courseSlug={data.course.slug}
@@ -256,7 +215,12 @@ export default function GroupLessonPage() {
       />
       <LiveLesson data={data} live={loaded.live} reloadFailed={loaded.reloadFailed ?? 0}>
         <DayHrefProvider value={groupDayHref}>
-          <LessonDiscussion key={`${data.group.id}/${data.lesson.day}`} data={data} />
+          <LessonDiscussion
+            key={`${data.group.id}/${data.lesson.day}`}
+            data={data}
+            progressBar={<LessonProgressBar progress={progress} day={data.lesson.day} />}
+            end={<LessonEnd progress={progress} courseSlug={data.course.slug} day={data.lesson.day} redirectTo={`${location.pathname}${location.search}`} />}
+          />
         </DayHrefProvider>
       </LiveLesson>
     </Announcer>

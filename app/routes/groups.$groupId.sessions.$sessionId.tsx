@@ -10,7 +10,7 @@ import { SubmitButton } from "~/components/form.tsx";
 import { parseCommentMarkdown } from "~/content/comment-markdown.ts";
 import { can } from "~/models/authz.ts";
 import { sessionSummary } from "~/models/live-session.server.ts";
-import { formatSessionTime } from "~/models/live-session-rules.ts";
+import { ENDED_FACILITATOR_AWAY, FACILITATOR_AWAY_MS, formatSessionTime } from "~/models/live-session-rules.ts";
 import { requireGroupMember } from "~/utils/group-access.server.ts";
 import { sessionAction } from "~/utils/session-actions.server.ts";
 import { passRetryAfter } from "~/utils/rate-limits.server.ts";
@@ -65,6 +65,9 @@ export default function SessionSummaryPage() {
           : `${labels.started}${labels.ended ? ` – ${labels.ended}` : " – now"}${summary.durationMinutes !== null ? ` (${summary.durationMinutes} min)` : ""}`}
         {session.facilitator ? ` · facilitated by ${session.facilitator.displayName}` : ""}
       </p>
+      {session.endedReason === ENDED_FACILITATOR_AWAY ? (
+        <p className="session-ended-reason">{`Ended automatically: the facilitator was away for ${Math.round(FACILITATOR_AWAY_MS / 60_000)} minutes.`}</p>
+      ) : null}
       {session.status === "live" ? (
         <p>
           <span className="live-badge">Live</span>{" "}

@@ -26,7 +26,7 @@ async function openDayOne(page: Page, email: string, options: { javaScript?: boo
   if (options.javaScript !== false) {
     await expect(page.getByRole("button", { name: "Press ? for keyboard shortcuts" })).toBeVisible();
     // Connected: nothing arriving later shifts the text under a mouse drag.
-    await expect(page.getByRole("status").filter({ hasText: /^Live$/ })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /^Connected$/ })).toBeVisible();
   }
 }
 
@@ -169,6 +169,8 @@ test("a question, a reply, and the asker marks it as the answer", async ({ page,
   await mira.reload({ waitUntil: "networkidle" });
   await ensureOpen(theirs.toggle);
   await expect(theirs.panel.getByRole("article", { name: /Mira \(moderator\)/ }).filter({ hasText: "No seek per record" })).toContainText("marked by Sam (member)");
+  // The filters are a menu of the lesson's toolbar ("All comments").
+  await mira.getByRole("navigation", { name: "Discussion" }).getByText("All comments", { exact: true }).click();
   await mira.getByRole("link", { name: "Questions without an answer" }).click();
   await expect(mira).toHaveURL(/\?filter=open$/);
   await expect(margin(mira, passage).toggle).toHaveText(/^Comment on/);

@@ -37,7 +37,7 @@ async function expectAtReadingLine(page: Page, start: string) {
 
 async function liveLesson(page: Page, path: string) {
   await open(page, `${path}/day/${DAY}`);
-  await expect(page.getByRole("status").filter({ hasText: "Live" }).first()).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: /^Connected$/ }).first()).toBeVisible();
 }
 
 test("a facilitated session: spotlight with a prompt, follow, questions with upvotes, and a summary", async ({ newContext }) => {
@@ -70,7 +70,7 @@ test("a facilitated session: spotlight with a prompt, follow, questions with upv
   await expect(mira!).toHaveURL(`${path}/day/${DAY}`);
   const miraPanel = mira!.getByRole("region", { name: /Live session/ });
   await expect(miraPanel).toContainText("You are facilitating");
-  await expect(mira!.getByRole("status").filter({ hasText: "Live" }).first()).toBeVisible();
+  await expect(mira!.getByRole("status").filter({ hasText: /^Connected$/ }).first()).toBeVisible();
 
   // Sam's group home turns live without a reload; he goes and joins.
   const samHomeLive = sam!.getByRole("region", { name: "Live session" });
@@ -78,7 +78,7 @@ test("a facilitated session: spotlight with a prompt, follow, questions with upv
   await expect(samHomeLive).toContainText("Day 4 together");
   await samHomeLive.getByRole("link", { name: "Join the live session" }).click();
   await expect(sam!).toHaveURL(`${path}/day/${DAY}`);
-  await expect(sam!.getByRole("status").filter({ hasText: "Live" }).first()).toBeVisible();
+  await expect(sam!.getByRole("status").filter({ hasText: /^Connected$/ }).first()).toBeVisible();
   const samPanel = sam!.getByRole("region", { name: /Live session/ });
   await samPanel.getByRole("button", { name: "Join the session" }).click();
   await expect(samPanel.getByLabel("Share where I am reading")).toBeVisible();
@@ -145,8 +145,9 @@ test("a facilitated session: spotlight with a prompt, follow, questions with upv
   await mira!.keyboard.press("g");
   await expect(sam!.locator(".spotlight-prompt")).toContainText(`asks everyone to gather at “${further}`);
 
-  // Mira ends the session: the others are told, and the summary keeps it.
-  await miraPanel.getByRole("button", { name: "End the session" }).click();
+  // Mira ends the session (it asks first): the others are told, and the summary keeps it.
+  await miraPanel.getByRole("button", { name: "End the session…" }).click();
+  await mira!.getByRole("dialog", { name: "End the live session?" }).getByRole("button", { name: "End the session", exact: true }).click();
   for (const page of [sam!, tia!]) await expect(page.getByText("This live session has ended.")).toBeVisible();
   await sam!.getByRole("link", { name: "See the summary" }).click();
   await expect(sam!.getByRole("heading", { level: 1 })).toContainText("Session summary: Day 4");

@@ -10,10 +10,12 @@ import { useHydrated } from "~/components/reader/use-hydrated.ts";
 import type { ReaderPassage, ReaderReading } from "~/models/reader.server.ts";
 import { DiscussionContext, handledResults, LiveContext, type DiscussionActionData, type DiscussionContextValue, type DraftQuote, type Live, type OpenOptions } from "./context.tsx";
 import { EarlierVersion, PassageMargin, toggleId } from "./margin.tsx";
+import { useMarginLayout } from "./margin-layout.ts";
 import { PositionMarkers, SpotlightContext, SpotlightControl } from "~/components/live/session-context.tsx";
+import { LessonPresence } from "~/components/live/live-lesson.tsx";
 import { SelectionButton } from "./selection-button.tsx";
 import { readSelection, type PassageSelection } from "./selection.ts";
-import { DiscussionToolbar, KeyAnswers } from "./toolbar.tsx";
+import { DiscussionNotes, DiscussionToolbar, KeyAnswers } from "./toolbar.tsx";
 import { EARLIER_VERSION, focusFor, indexThreads, type CommentView, type LessonData, type Located } from "./types.ts";
 
 /** Few enough earlier-version comments are shown open; more wait behind their button. */
@@ -26,7 +28,7 @@ type FocusRequest = { id: string; scroll: boolean; seq: number };
  * (the route keys it by group and day), so the "new" markers and the revised notice seen on arrival
  * stay for as long as the member is on the page, however often the data is revalidated.
  */
-export function LessonDiscussion({ data }: { data: LessonData }) {
+export function LessonDiscussion({ data, progressBar, end }: { data: LessonData; progressBar?: React.ReactNode; end?: React.ReactNode }) {
   const hydrated = useHydrated();
   const announce = useAnnounce();
   const location = useLocation();
@@ -338,32 +340,43 @@ export function LessonDiscussion({ data }: { data: LessonData }) {
     };
   };
 
+  // The margin beside the text: measured and placed once the scripts run (wide screens).
+  const textRef = useRef<HTMLDivElement>(null);
+  useMarginLayout(textRef, openKey, hydrated, data);
+
   return (
     <DiscussionContext.Provider value={context}>
       <LiveProvider trackRef={track}>
-        <article className="reader discussion-reader" aria-labelledby="lesson-title">
+        <article className="reader discussion-reader" aria-labelledby="lesson-title" data-hydrated={hydrated || undefined} data-panel-open={openKey ? "" : undefined}>
           <header className="reader-header">
+            {progressBar}
             <p className="eyebrow">
-              <Link to={`/groups/${data.group.id}`}>{data.group.name}</Link> · {data.course.title} · Day {data.lesson.day} of {data.course.dayCount}
+              <Link to={`/groups/${data.group.id}`}>{data.group.name}</Link>
+              <span className="eyebrow-course"> · {data.course.title}</span> · Day {data.lesson.day} of {data.course.dayCount}
             </p>
             <h1 id="lesson-title">{data.lesson.title}</h1>
-            <KeyboardShortcuts extra={shortcuts} />
+            <div className="lesson-toolbar">
+              <OnThisPage readings={readings} collapsed label="Contents" />
+              <DiscussionToolbar />
+              <KeyboardShortcuts extra={shortcuts} />
+              <LessonPresence />
+            </div>
+            <DiscussionNotes newCount={newCounts.total} />
             {refused ? (
               <p className="form-error" role="alert">
                 That did not go through: {refused.error}
               </p>
             ) : null}
-            <DiscussionToolbar newCount={newCounts.total} />
           </header>
-          <OnThisPage readings={readings} />
-          <div className="reader-text" onClick={onTextClick}>
+          <div className="reader-text" onClick={onTextClick} ref={textRef}>
             <PositionMarkers />
             <KeyAnswers />
             {readings.map((reading) => (
               <Reading key={reading.id} reading={reading} courseSlug={data.course.slug} annotate={annotateFor(reading)} />
             ))}
-            <EarlierVersion threads={data.orphans} open={orphansOpen} />
           </div>
+          <EarlierVersion threads={data.orphans} open={orphansOpen} />
+          {end}
           <DayNav courseSlug={data.course.slug} previous={data.previous} next={data.next} />
         </article>
         {hydrated ? <SelectionButton textOf={textOf} onComment={commentOn} latest={selection} enabled={hydrated} /> : null}

@@ -1,9 +1,11 @@
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo, useRef } from "react";
+import { useMediaQuery } from "~/components/reader/use-media-query.ts";
 import type { ReaderPassage } from "~/models/reader.server.ts";
 import { CommentItem } from "./comment.tsx";
 import { LiveComposer } from "./composer.tsx";
 import { useDiscussion } from "./context.tsx";
 import { plural } from "./format.ts";
+import { MARGIN_QUERY } from "./margin-layout.ts";
 import { EARLIER_VERSION, indexThreads, type ThreadView } from "./types.ts";
 
 export function panelId(key: string) {
@@ -73,15 +75,53 @@ export const PassageMargin = memo(function PassageMargin({ passage, readingId, t
       {confused > 0 ? <span className="margin-confused"> · {confused} confused</span> : null}
     </>
   );
+  const { hydrated } = useDiscussion();
+  // Narrow screens with scripts: the open panel is a sheet over the text (a non-modal dialog).
+  const wide = useMediaQuery(MARGIN_QUERY, true);
+  const sheet = hydrated && !wide;
   return (
-    <div className="margin" data-open={open} data-empty={total === 0}>
+    <div className="margin" data-open={open} data-empty={total === 0} data-margin-for={passage.key}>
       <PanelToggle panelKey={passage.key} open={open} label={label} extra={extra} hash={`p-${passage.key}`} />
-      <section id={panelId(passage.key)} className="thread-panel" aria-label={`Comments on ${which}`} hidden={!open}>
-        {open ? <ThreadPanel passage={passage} readingId={readingId} threads={threads} answered={answered} concealed={concealed} /> : null}
+      <section
+        id={panelId(passage.key)}
+        className="thread-panel"
+        aria-label={`Comments on ${which}`}
+        hidden={!open}
+        role={sheet ? "dialog" : undefined}
+        aria-modal={sheet ? false : undefined}
+        data-sheet={sheet || undefined}
+      >
+        {open ? <ThreadPanel passage={passage} readingId={readingId} threads={threads} answered={answered} concealed={concealed} sheet={sheet} which={which} /> : null}
       </section>
     </div>
   );
 });
+
+/**
+ * A sheet opened on a phone: the passage (the selected words, when there are some) is scrolled to
+ * sit above it, and focus moves into it unless something in it already has it.
+ */
+function useSheet(body: React.RefObject<HTMLDivElement>, passageKey: string, sheet: boolean) {
+  useEffect(() => {
+    const element = body.current;
+    if (!sheet || !element) return;
+    const panel = element.closest<HTMLElement>(".thread-panel");
+    const passage = document.getElementById(`p-${passageKey}`);
+    if (panel && passage) {
+      const selection = document.getSelection();
+      const range = selection && selection.rangeCount > 0 && !selection.isCollapsed && passage.contains(selection.anchorNode) ? selection.getRangeAt(0) : null;
+      const target = (range ?? passage).getBoundingClientRect();
+      const strip = document.querySelector<HTMLElement>(".live-strip")?.getBoundingClientRect().bottom ?? 0;
+      const top = Math.max(strip, 0) + 12;
+      const sheetTop = panel.getBoundingClientRect().top;
+      if (target.top < top || target.bottom > sheetTop - 8) {
+        const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        window.scrollBy({ top: target.top - top, behavior: reduce ? "auto" : "smooth" });
+      }
+    }
+    if (!element.contains(document.activeElement)) element.focus({ preventScroll: true });
+  }, [body, passageKey, sheet]);
+}
 
 /** The first few words of a passage, to tell its margin's controls apart: "The naive approach is to…". */
 export function excerpt(text: string, words = 6): string {
@@ -115,21 +155,38 @@ function ThreadPanel({
   threads,
   answered,
   concealed,
+  sheet,
+  which,
 }: {
   passage: ReaderPassage;
   readingId: string;
   threads: ThreadView[] | undefined;
   answered: boolean;
   concealed: number;
+  sheet: boolean;
+  which: string;
 }) {
-  const { data, focusId, setFocus, pageHref, hydrated } = useDiscussion();
+  const { data, focusId, setFocus, pageHref, hydrated, closePanel } = useDiscussion();
   const onKeyDown = useEscapeToClose(passage.key);
+  const body = useRef<HTMLDivElement>(null);
+  useSheet(body, passage.key, sheet);
   const index = useMemo(() => indexThreads(threads ?? [], () => passage.key), [threads, passage.key]);
   const focused = focusId ? index.get(focusId) : undefined;
   const prompt = passage.kind === "prompt";
 
   return (
-    <div className="thread-panel-body" onKeyDown={onKeyDown}>
+    <div className="thread-panel-body" onKeyDown={onKeyDown} ref={body} tabIndex={-1}>
+      {hydrated ? (
+        <div className="thread-panel-head">
+          <p className="thread-panel-title">
+            <span className="visually-hidden">Comments on </span>
+            {which}
+          </p>
+          <button type="button" className="icon-button" aria-label="Close the comments" onClick={() => closePanel(passage.key, true)}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+      ) : null}
       {prompt && concealed > 0 ? (
         <p className="prompt-reveal">
           {`${plural(concealed, "answer")} — post yours to see ${concealed === 1 ? "it" : "them"}`}

@@ -5,50 +5,86 @@ import { FILTER_LABELS, FILTERS } from "~/models/discussion-rules.ts";
 import { useDiscussion } from "./context.tsx";
 import { formatWhen, plural } from "./format.ts";
 
-/** Filters (`?filter=`), the group's open questions, and for moderators the queue and the exports. */
-export function DiscussionToolbar({ newCount }: { newCount: number }) {
+/** A menu of the toolbar: a <details> (it opens without scripts); following a link in it closes it. */
+function ToolbarMenu({ label, className, children }: { label: React.ReactNode; className?: string; children: React.ReactNode }) {
+  return (
+    <details
+      className={`toolbar-menu${className ? ` ${className}` : ""}`}
+      onClick={(event) => {
+        const details = event.currentTarget;
+        if ((event.target as Element).closest("a")) details.open = false;
+      }}
+    >
+      <summary>{label}</summary>
+      <div className="toolbar-menu-body">{children}</div>
+    </details>
+  );
+}
+
+/**
+ * The discussion's part of the lesson toolbar: the filter (`?filter=`) as a menu, and one more menu
+ * with the group's open questions and, for moderators, the queue and the exports.
+ */
+export function DiscussionToolbar() {
   const { data, basePath } = useDiscussion();
   const groupPath = `/groups/${data.group.id}`;
+  const current = FILTER_LABELS[data.filter as keyof typeof FILTER_LABELS] ?? FILTER_LABELS.all;
   return (
     <nav className="discussion-toolbar" aria-label="Discussion">
-      <ul className="discussion-filters">
-        {FILTERS.map((filter) => (
-          <li key={filter}>
-            <Link
-              to={filter === "all" ? basePath : `${basePath}?filter=${filter}`}
-              aria-current={data.filter === filter ? "page" : undefined}
-              className="filter-link"
-              preventScrollReset
-            >
-              {FILTER_LABELS[filter]}
-            </Link>
-          </li>
-        ))}
-      </ul>
-      <ul className="discussion-links">
-        <li>
-          <Link to={`${groupPath}/questions`}>Open questions in the group</Link>
-        </li>
-        {data.may.moderate ? (
-          <>
-            <li>
-              <Link to={`${groupPath}/moderation`}>Moderation queue</Link>
+      <ToolbarMenu label={data.filter === "all" ? "All comments" : current} className="filter-menu">
+        <ul className="discussion-filters">
+          {FILTERS.map((filter) => (
+            <li key={filter}>
+              <Link
+                to={filter === "all" ? basePath : `${basePath}?filter=${filter}`}
+                aria-current={data.filter === filter ? "page" : undefined}
+                className="filter-link"
+                preventScrollReset
+              >
+                {FILTER_LABELS[filter]}
+              </Link>
             </li>
-            {data.exports ? (
+          ))}
+        </ul>
+      </ToolbarMenu>
+      <ToolbarMenu label="More">
+        <ul className="discussion-links">
+          <li>
+            <Link to={`${groupPath}/questions`}>Open questions in the group</Link>
+          </li>
+          {data.may.moderate ? (
+            <>
               <li>
-                Export:{" "}
-                <a href={data.exports.jsonld} download>
-                  Web Annotation (JSON-LD)
-                </a>
-                ,{" "}
-                <a href={data.exports.markdown} download>
-                  Markdown
-                </a>
+                <Link to={`${groupPath}/moderation`}>Moderation queue</Link>
               </li>
-            ) : null}
-          </>
-        ) : null}
-      </ul>
+              {data.exports ? (
+                <>
+                  <li>
+                    <a href={data.exports.jsonld} download>
+                      Export as Web Annotation (JSON-LD)
+                    </a>
+                  </li>
+                  <li>
+                    <a href={data.exports.markdown} download>
+                      Export as Markdown
+                    </a>
+                  </li>
+                </>
+              ) : null}
+            </>
+          ) : null}
+        </ul>
+      </ToolbarMenu>
+    </nav>
+  );
+}
+
+/** Below the toolbar: what is new since the last visit, and which filter narrows the margin. */
+export function DiscussionNotes({ newCount }: { newCount: number }) {
+  const { data, basePath } = useDiscussion();
+  if (!(newCount > 0 && data.lastVisit) && data.filter === "all") return null;
+  return (
+    <div className="discussion-notes">
       {newCount > 0 && data.lastVisit ? (
         <p className="discussion-new">
           {plural(newCount, "new comment")} since your last visit (<time dateTime={data.lastVisit}>{formatWhen(data.lastVisit)}</time>), marked “new”.
@@ -59,7 +95,7 @@ export function DiscussionToolbar({ newCount }: { newCount: number }) {
           Showing {FILTER_LABELS[data.filter as keyof typeof FILTER_LABELS]?.toLowerCase() ?? data.filter} only. <Link to={basePath}>Show all</Link>
         </p>
       ) : null}
-    </nav>
+    </div>
   );
 }
 

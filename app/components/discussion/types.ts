@@ -4,19 +4,11 @@ import type { ReaderReading } from "~/models/reader.server.ts";
 
 export type { CommentView, ThreadView };
 
-/** The panel of the threads whose passage is gone from the current text. */
-export const EARLIER_VERSION = "earlier-version";
+export { EARLIER_VERSION, type KeyAnswer } from "~/models/lesson-view.ts";
+import type { KeyAnswer } from "~/models/lesson-view.ts";
 
 /** Replies are indented this many levels; deeper ones are reached by "Continue this thread". */
 export const MAX_DEPTH = 4;
-
-export interface KeyAnswer {
-  id: string;
-  passageKey: string | null;
-  author: string;
-  body: string;
-  kind: string;
-}
 
 /** What the group's lesson page hands its discussion components (the loader's data, as sent). */
 export interface LessonData {

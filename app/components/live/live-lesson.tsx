@@ -2,21 +2,24 @@
  * The live layer of a group's lesson page: who of the group is here and who is writing where; new
  * activity by others (the page catches up by itself; activity on a passage out of view, or missed
  * while the connection was down, is announced visually and to screen readers, and the page never
- * jumps); and the lesson's live session — the panel above the text, the facilitator's spotlight
+ * jumps); and the lesson's live session — a side panel beside the text (collapsible; a drawer on
+ * phones), a one-line strip above it that shows only when it has something to say, the facilitator's spotlight
  * ("gather here") with a gentle prompt, following the facilitator, and everyone's reading positions
  * for those who share them.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { useMediaQuery } from "~/components/reader/use-media-query.ts";
 import type { LessonData } from "~/components/discussion/types.ts";
 import { useAnnounce } from "~/components/reader/announcer.tsx";
 import { passageId } from "~/components/reader/paths.ts";
 import { useHydrated } from "~/components/reader/use-hydrated.ts";
 import type { PassageOrder } from "~/models/live-session-rules.ts";
-import type { DiscussionChange, LiveSessionView } from "~/realtime/events.ts";
+import type { DiscussionChange, LiveSessionView, PresencePerson } from "~/realtime/events.ts";
 import { LiveTypingProvider } from "./live-context.tsx";
 import { PresenceBar } from "./presence-bar.tsx";
 import { scrollToPassage, useCurrentPassage } from "./reading-position.ts";
-import { PositionsContext, SessionActionsContext, SpotlightContext, type Positions, type SessionActions, type Spotlight } from "./session-context.tsx";
+import { PositionsContext, SessionActionsContext, SessionForm, SpotlightContext, type Positions, type SessionActions, type Spotlight } from "./session-context.tsx";
+import type { LiveStatus } from "./use-lesson-live.ts";
 import { excerpt, groupPosition, SessionPanel } from "./session-panel.tsx";
 import { useLessonLive } from "./use-lesson-live.ts";
 
@@ -30,6 +33,42 @@ export interface LiveData {
   mayRun: boolean;
   /** The group's session running on another day, if any (only one runs at a time). */
   elsewhere: { day: number } | null;
+  /** Without scripts: the confirmation step of "End the session" (`?confirm=end-session`). */
+  confirmEnd?: boolean;
+}
+
+/** Wide enough for the session panel beside the text and its margin (matches app.css). */
+export const SIDE_PANEL_QUERY = "(min-width: 80rem)";
+
+interface LessonPresenceValue {
+  present: PresencePerson[];
+  status: LiveStatus;
+  me: string;
+  /** No session on this lesson (nor elsewhere) and the viewer may start one: on this day. */
+  startOn?: number | null;
+}
+
+const LessonPresenceContext = createContext<LessonPresenceValue | null>(null);
+
+/**
+ * Who is here and the connection's state, small and quiet, in the lesson's toolbar; and for a
+ * facilitator, when no session runs, "Start a live session here".
+ */
+export function LessonPresence() {
+  const value = useContext(LessonPresenceContext);
+  if (!value) return null;
+  return (
+    <div className="lesson-presence">
+      <PresenceBar present={value.present} status={value.status} me={value.me} />
+      {value.startOn ? (
+        <SessionForm intent="start" fields={{ day: String(value.startOn) }} done="Live session started" className="session-start">
+          <button type="submit" className="link-button">
+            Start a live session here
+          </button>
+        </SessionForm>
+      ) : null}
+    </div>
+  );
 }
 
 /** Keys that scroll the page: pressing one while following means "I'll find my own way". */
@@ -213,57 +252,156 @@ export function LiveLesson({
   const stripLine = running
     ? groupPosition({ positions: live.positions, me, current, sharing, order, facilitatorId: facilitator?.id ?? null }).line
     : null;
+
+  // The session panel: beside the text on wide screens (collapsible), a drawer on narrower ones
+  // (closed until asked for). Without scripts it is open: beside the text, or after the lesson.
+  const wideSession = useMediaQuery(SIDE_PANEL_QUERY, true);
+  const [panelChoice, setPanelChoice] = useState<boolean | null>(null);
+  const panelOpen = Boolean(running) && (panelChoice ?? wideSession);
+  const panelToggle = useRef<HTMLButtonElement>(null);
+  const drawer = hydrated && !wideSession;
+  const closePanel = useCallback(() => {
+    setPanelChoice(false);
+    panelToggle.current?.focus();
+  }, []);
+  const openPanel = useCallback(() => {
+    setPanelChoice(true);
+    // On a drawer, focus moves into it.
+    if (!window.matchMedia(SIDE_PANEL_QUERY).matches) requestAnimationFrame(() => document.getElementById("live-session")?.focus({ preventScroll: true }));
+  }, []);
+  useEffect(() => setPanelChoice(null), [running?.id]);
+  const presence: LessonPresenceValue = useMemo(
+    () => ({
+      present: live.present,
+      // Connected, but the page's data could not be loaded: still reconnecting, as far as the reader goes.
+      status: live.status === "live" && reloadFailed > 0 ? "reconnecting" : live.status,
+      me,
+      startOn: !session && !initial.elsewhere && initial.mayRun ? data.lesson.day : null,
+    }),
+    [live.present, live.status, reloadFailed, me, session, initial.elsewhere, initial.mayRun, data.lesson.day],
+  );
+  const openQuestions = running ? running.questions.filter((question) => !question.answered).length : 0;
+  const sessionLine = running ? (
+    <p className="session-strip">
+      <span className="live-badge">Live session</span>{" "}
+      <span className="session-strip-text">
+        {attending ? (facilitating ? "You are facilitating" : `with ${followName}`) : `with ${followName} · you have not joined`}
+        {attending && stripLine ? ` · ${stripLine}` : ""}
+      </span>
+      {attending ? (
+        <span className="session-strip-questions">
+          {" · "}
+          <a
+            href="#live-session"
+            onClick={(event) => {
+              if (!hydrated) return;
+              event.preventDefault();
+              openPanel();
+            }}
+          >{`Questions (${openQuestions} open)`}</a>
+        </span>
+      ) : null}
+      {hydrated ? (
+        <button
+          type="button"
+          ref={panelToggle}
+          className="strip-toggle"
+          aria-expanded={panelOpen}
+          aria-controls="live-session-side"
+          onClick={() => (panelOpen ? closePanel() : openPanel())}
+        >
+          {panelOpen ? "Hide the session" : attending ? "Session" : "Join"}
+        </button>
+      ) : null}
+    </p>
+  ) : session && session.status !== "live" ? (
+    <p className="session-strip" role="status">
+      {session.status === "ended" ? "This live session has ended." : "This session has not started yet."}{" "}
+      {session.status === "ended" ? <a href={`/groups/${data.group.id}/sessions/${session.id}`}>See the summary</a> : null}
+    </p>
+  ) : !session && initial.elsewhere ? (
+    <p className="session-strip">
+      <span className="live-badge">Live session</span> The group is meeting on Day {initial.elsewhere.day}.{" "}
+      <a href={`/groups/${data.group.id}/day/${initial.elsewhere.day}`}>Go to the session</a>
+    </p>
+  ) : null;
+  const notes = (
+    <>
+      {activity ? (
+        <p>
+          {activity.away
+            ? `While you were away: ${activity.count === 1 ? "a new comment" : `${activity.count} new comments`}.`
+            : `${activity.count === 1 ? "A new comment" : `${activity.count} new comments`} further on.`}{" "}
+          <a href={`?open=${activity.passageKey}#p-${activity.passageKey}`} onClick={() => setActivity(null)}>
+            Show
+          </a>{" "}
+          <button type="button" className="link-button" onClick={() => setActivity(null)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
+      {prompt && running ? (
+        <p className="spotlight-prompt">
+          {facilitator?.displayName ?? "The facilitator"} asks everyone to gather at “{excerpt(textOf(prompt.passageKey))}”.{" "}
+          <button type="button" className="link-button" onClick={() => goTo(prompt.passageKey)}>
+            Go there
+          </button>{" "}
+          <button type="button" className="link-button" onClick={() => setPrompt(null)}>
+            Not now
+          </button>
+        </p>
+      ) : null}
+      {following && running ? (
+        <p className="following-note">
+          Following {followName}
+          {facilitatorKey ? "" : ` (waiting for ${followName} to share where they read)`}.{" "}
+          <button type="button" className="link-button" onClick={() => setFollowing(false)}>
+            Stop following
+          </button>
+        </p>
+      ) : null}
+    </>
+  );
+  const saysSomething = Boolean(sessionLine) || Boolean(activity) || Boolean(prompt && running) || Boolean(following && running);
   return (
     <SessionActionsContext.Provider value={actions}>
       <SpotlightContext.Provider value={spotlightValue}>
         <PositionsContext.Provider value={positionsValue}>
           <LiveTypingProvider value={typing}>
-            <div className="live-strip">
-              {/* Connected, but the page's data could not be loaded: still reconnecting, as far as the reader goes. */}
-              <PresenceBar present={live.present} status={live.status === "live" && reloadFailed > 0 ? "reconnecting" : live.status} me={me} />
-              {running && attending ? (
-                <p className="session-strip">
-                  <span className="live-badge">Live</span> {facilitating ? "You are facilitating" : `Session with ${followName}`}
-                  {stripLine ? ` · ${stripLine}` : ""} ·{" "}
-                  <a href="#live-session">{`Questions (${running.questions.filter((question) => !question.answered).length} open)`}</a>
-                </p>
-              ) : null}
-              <div aria-live="polite" className="live-activity">
-                {activity ? (
-                  <p>
-                    {activity.away
-                      ? `While you were away: ${activity.count === 1 ? "a new comment" : `${activity.count} new comments`}.`
-                      : `${activity.count === 1 ? "A new comment" : `${activity.count} new comments`} further on.`}{" "}
-                    <a href={`?open=${activity.passageKey}#p-${activity.passageKey}`} onClick={() => setActivity(null)}>
-                      Show
-                    </a>{" "}
-                    <button type="button" className="link-button" onClick={() => setActivity(null)}>
-                      Dismiss
-                    </button>
-                  </p>
-                ) : null}
-                {prompt && running ? (
-                  <p className="spotlight-prompt">
-                    {facilitator?.displayName ?? "The facilitator"} asks everyone to gather at “{excerpt(textOf(prompt.passageKey))}”.{" "}
-                    <button type="button" className="link-button" onClick={() => goTo(prompt.passageKey)}>
-                      Go there
-                    </button>{" "}
-                    <button type="button" className="link-button" onClick={() => setPrompt(null)}>
-                      Not now
-                    </button>
-                  </p>
-                ) : null}
-                {following && running ? (
-                  <p className="following-note">
-                    Following {followName}
-                    {facilitatorKey ? "" : ` (waiting for ${followName} to share where they read)`}.{" "}
-                    <button type="button" className="link-button" onClick={() => setFollowing(false)}>
-                      Stop following
-                    </button>
-                  </p>
-                ) : null}
+            <LessonPresenceContext.Provider value={presence}>
+            <div className="lesson-layout" data-side={running ? (panelOpen ? "open" : "closed") : undefined}>
+            {/* One line, aligned with the text, and only when it has something to say. */}
+            <div className="live-strip" data-empty={!saysSomething || undefined}>
+              <div className="live-strip-inner">
+                {sessionLine}
+                <div aria-live="polite" className="live-activity">
+                  {notes}
+                </div>
               </div>
             </div>
+            {children}
+            {running ? (
+              <aside
+                id="live-session-side"
+                className="session-side"
+                aria-label="Live session panel"
+                data-open={panelOpen}
+                data-drawer={drawer || undefined}
+                hidden={hydrated && !panelOpen ? true : undefined}
+                onKeyDown={(event) => {
+                  if (event.key !== "Escape" || !drawer || event.defaultPrevented) return;
+                  const target = event.target as HTMLElement;
+                  if (target.matches("input, textarea") && (target as HTMLInputElement).value.trim() !== "") return;
+                  if (target.closest("dialog[open]")) return;
+                  event.preventDefault();
+                  closePanel();
+                }}
+              >
+                {hydrated ? (
+                  <button type="button" className="icon-button session-side-close" aria-label="Hide the session panel" onClick={closePanel}>
+                    <span aria-hidden="true">×</span>
+                  </button>
+                ) : null}
             <SessionPanel
               session={session}
               me={me}
@@ -282,8 +420,12 @@ export function LiveLesson({
               onFollowing={setFollowing}
               myVotes={live.myVotes}
               seed={data.seed}
+              confirmEnd={initial.confirmEnd ?? false}
             />
-            {children}
+              </aside>
+            ) : null}
+            </div>
+            </LessonPresenceContext.Provider>
           </LiveTypingProvider>
         </PositionsContext.Provider>
       </SpotlightContext.Provider>

@@ -3,7 +3,7 @@ import type { LiveStatus } from "./use-lesson-live.ts";
 
 const STATUS_TEXT: Record<LiveStatus, string> = {
   connecting: "Connecting…",
-  live: "Live",
+  live: "Connected",
   reconnecting: "Reconnecting…",
   offline: "Offline: reload to see new comments",
 };
@@ -17,13 +17,17 @@ export function initials(name: string) {
     .join("") || "?";
 }
 
-/** Who of the group is on this lesson now; each person once. */
+/**
+ * Who of the group is on this lesson now, each person once; and, quietly, the connection: a small
+ * dot that says "Connected" to screen readers (and on hover), words only when something is wrong.
+ */
 export function PresenceBar({ present, status, me }: { present: PresencePerson[]; status: LiveStatus; me: string }) {
   const others = present.filter((person) => person.userId !== me);
   return (
     <div className="presence-bar" aria-label="Who is here">
-      <span className="live-status" data-status={status} role="status">
-        {STATUS_TEXT[status]}
+      <span className="live-status" data-status={status} role="status" title={STATUS_TEXT[status]}>
+        <span className="live-status-dot" aria-hidden="true" />
+        <span className={status === "live" ? "visually-hidden" : "live-status-text"}>{STATUS_TEXT[status]}</span>
       </span>
       {status === "live" ? (
         <>

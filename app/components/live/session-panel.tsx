@@ -1,10 +1,10 @@
 /**
- * The live session of a lesson, above its text: join it, share where you read, follow the
+ * The running live session of a lesson, in the side panel beside its text (a drawer on phones): join it, share where you read, follow the
  * facilitator, see where the group is ("6 of 9 are past Method"), raise and upvote questions; the
  * facilitator also sees attendance and ends the session. Every form works without JavaScript;
  * sharing and following need it (they are about scrolling).
  */
-import { useContext, useId, useState } from "react";
+import { useContext, useId, useRef, useState } from "react";
 import { composerId, randomCommentId } from "~/components/discussion/ids.ts";
 import { passageId } from "~/components/reader/paths.ts";
 import { MAX_QUESTION_LENGTH, pastHeading, sectionOf, type PassageOrder } from "~/models/live-session-rules.ts";
@@ -32,6 +32,8 @@ export interface SessionPanelProps {
   onFollowing: (on: boolean) => void;
   myVotes: readonly string[];
   seed: string;
+  /** Without scripts, "End the session…" leads here first (`?confirm=end-session`): the confirmation step. */
+  confirmEnd?: boolean;
 }
 
 export function excerpt(text: string | undefined, words = 8) {
@@ -41,55 +43,20 @@ export function excerpt(text: string | undefined, words = 8) {
 }
 
 export function SessionPanel(props: SessionPanelProps) {
-  const { session, me, mayRun, day } = props;
+  const { session, me, mayRun } = props;
   const { hydrated } = useContext(SessionActionsContext);
-  if (!session && props.elsewhere) {
-    return (
-      <section className="session-panel session-none" aria-labelledby="live-session-heading" id="live-session">
-        <h2 id="live-session-heading" className="visually-hidden">
-          Live session
-        </h2>
-        <p>
-          <span className="live-badge">Live</span> The group is meeting on Day {props.elsewhere.day}.{" "}
-          <a href={`/groups/${props.groupId}/day/${props.elsewhere.day}`}>Go to the session</a>
-        </p>
-      </section>
-    );
-  }
-  if (!session) {
-    if (!mayRun) return null;
-    return (
-      <section className="session-panel session-none" aria-labelledby="live-session-heading" id="live-session">
-        <h2 id="live-session-heading" className="visually-hidden">
-          Live session
-        </h2>
-        <SessionForm intent="start" fields={{ day: String(day) }} done="Live session started">
-          <p>
-            No live session on this lesson. <button type="submit">Start a live session here</button>
-          </p>
-        </SessionForm>
-      </section>
-    );
-  }
-  if (session.status !== "live") {
-    return (
-      <section className="session-panel session-ended" aria-labelledby="live-session-heading" id="live-session">
-        <h2 id="live-session-heading">Live session</h2>
-        <p role="status">
-          {session.status === "ended" ? "This live session has ended." : "This session has not started yet."}{" "}
-          {session.status === "ended" ? <a href={`/groups/${props.groupId}/sessions/${session.id}`}>See the summary</a> : null}
-        </p>
-      </section>
-    );
-  }
+  // Only a running session has a panel: the strip says when one has ended, has not started, or runs
+  // on another day, and the toolbar offers to start one (live-lesson.tsx).
+  if (!session || session.status !== "live") return null;
   const facilitator = session.facilitator;
   const facilitating = facilitator?.id === me;
   const attending = session.attendance.some((entry) => entry.userId === me);
   return (
-    <section className="session-panel" aria-labelledby="live-session-heading" id="live-session" data-live="true">
+    <section className="session-panel" aria-labelledby="live-session-heading" id="live-session" data-live="true" tabIndex={-1}>
       <header className="session-head">
         <h2 id="live-session-heading">
-          <span className="live-badge">Live</span> Live session{session.title ? `: ${session.title}` : ""}
+          <span className="live-dot" aria-hidden="true" />
+          Live session{session.title ? `: ${session.title}` : ""}
         </h2>
         <p className="meta">
           {facilitator ? (facilitating ? "You are facilitating" : `With ${facilitator.displayName}`) : "No facilitator"} · {session.attendance.length} joined
@@ -113,14 +80,63 @@ export function SessionPanel(props: SessionPanelProps) {
       )}
       <QuestionQueue session={session} me={me} mayRun={mayRun} attending={attending} myVotes={props.myVotes} seed={props.seed} />
       <Attendance session={session} present={props.present} />
-      {mayRun ? (
-        <SessionForm intent="end" fields={{ sessionId: session.id }} done="The live session has ended" className="session-end">
-          <button type="submit" className="secondary">
-            End the session
-          </button>
-        </SessionForm>
-      ) : null}
+      {mayRun ? <EndSession sessionId={session.id} confirmStep={props.confirmEnd ?? false} attendance={session.attendance.length} /> : null}
     </section>
+  );
+}
+
+/**
+ * "End the session" asks first: with scripts in a dialog; without, "End the session…" is a link to
+ * this page with the confirmation step (`?confirm=end-session`), whose button ends it.
+ */
+function EndSession({ sessionId, confirmStep, attendance }: { sessionId: string; confirmStep: boolean; attendance: number }) {
+  const { hydrated, redirectTo } = useContext(SessionActionsContext);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const titleId = useId();
+  const consequence = `The session ends for everyone (${attendance === 1 ? "1 person joined" : `${attendance} people joined`}); its summary keeps the attendance, the questions and the answers pinned during it.`;
+  const form = (
+    <SessionForm intent="end" fields={{ sessionId }} done="The live session has ended" className="session-end-form">
+      <button type="submit" className="danger">
+        End the session
+      </button>
+    </SessionForm>
+  );
+  if (!hydrated) {
+    return confirmStep ? (
+      <div className="session-end session-end-confirm" role="group" aria-labelledby={titleId}>
+        <p id={titleId}>
+          <strong>End the live session?</strong> {consequence}
+        </p>
+        <div className="session-end-actions">
+          {form}
+          <a href={`${redirectTo}#live-session`}>Keep it running</a>
+        </div>
+      </div>
+    ) : (
+      <p className="session-end">
+        <a className="button secondary" href={`${redirectTo}?confirm=end-session#live-session`}>
+          End the session…
+        </a>
+      </p>
+    );
+  }
+  return (
+    <div className="session-end">
+      <button type="button" className="secondary" ref={opener} onClick={() => dialog.current?.showModal()}>
+        End the session…
+      </button>
+      <dialog ref={dialog} className="confirm-dialog" aria-labelledby={titleId} onClose={() => opener.current?.focus()}>
+        <h2 id={titleId}>End the live session?</h2>
+        <p>{consequence}</p>
+        <div className="session-end-actions">
+          {form}
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()} autoFocus>
+            Keep it running
+          </button>
+        </div>
+      </dialog>
+    </div>
   );
 }
 

@@ -35,6 +35,50 @@ export function LessonProgress({ progress, courseSlug, day, redirectTo, endpoint
   );
 }
 
+function percentOf({ status, readCount, passageCount }: LessonProgressProps["progress"]) {
+  return passageCount > 0 ? Math.round((Math.min(readCount, passageCount) / passageCount) * 100) : status === "done" ? 100 : 0;
+}
+
+/**
+ * The group lesson's progress, slim: a thin bar above the title with "4 of 12 read" (and "continue
+ * where you left off"); the "mark as done" form waits at the end of the lesson (LessonEnd).
+ */
+export function LessonProgressBar({ progress, day }: { progress: LessonProgressProps["progress"]; day: number }) {
+  const percent = percentOf(progress);
+  return (
+    <div className="progress-slim" data-status={progress.status}>
+      <progress className="progress-slim-bar" max={100} value={progress.status === "done" ? 100 : percent} aria-label={`Day ${day}: ${percent}% read`}>
+        {percent}%
+      </progress>
+      <p className="progress-slim-label">
+        {progress.status === "done" ? "Done" : `${Math.min(progress.readCount, progress.passageCount)} of ${progress.passageCount} read`}
+        {progress.continueKey && progress.status !== "done" ? (
+          <>
+            {" · "}
+            <a href={`#${passageId(progress.continueKey)}`}>Continue where you left off</a>
+          </>
+        ) : null}
+      </p>
+    </div>
+  );
+}
+
+/** At the end of the lesson: how much of it is read, and "Mark Day N as done". */
+export function LessonEnd({ progress, courseSlug, day, redirectTo, endpoint = "/api/progress" }: LessonProgressProps) {
+  const { status, readCount, passageCount } = progress;
+  return (
+    <section className="lesson-end" aria-label="Your progress in this lesson" data-status={status}>
+      <p className="lesson-progress-status">
+        <span className={`status-badge status-${status}`}>{STATUS_LABEL[status]}</span>{" "}
+        <span>
+          Read {readCount} of {passageCount} passage{passageCount === 1 ? "" : "s"}
+        </span>
+      </p>
+      <MarkDoneForm courseSlug={courseSlug} day={day} done={status === "done"} redirectTo={redirectTo} endpoint={endpoint} />
+    </section>
+  );
+}
+
 export function ContinueLink({ href, label = "Continue where you left off" }: { href: string; label?: string }) {
   return (
     <p className="continue-link">
