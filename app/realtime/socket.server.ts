@@ -11,6 +11,7 @@ import type { ZodType } from "zod";
 import type { Db } from "~/db/client.server.ts";
 import type { Logger } from "~/server/logger.server.ts";
 import { SESSION_COOKIE, readCookie, sessionStates, validateSessionToken } from "~/models/session.server.ts";
+import { createSessionChecker } from "./session-check.ts";
 import { expectedOrigin } from "~/server/http-guards.server.ts";
 import { can, decide, type Role } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
@@ -66,6 +67,8 @@ export interface RealtimeTimings {
    * socket whose session expired or was revoked is told why (`session:ended`) and disconnected.
    */
   sessionRecheckMs: number;
+  /** How long a session found current is trusted before an event looks it up again (app/realtime/session-check.ts). */
+  sessionFreshMs: number;
   /** A running session whose facilitator has had no connection on its lesson for this long ends itself. */
   facilitatorAwayMs: number;
   /** How often running sessions' facilitators are looked for. */
@@ -81,6 +84,7 @@ export const DEFAULT_TIMINGS: RealtimeTimings = {
   sessionCoalesceMs: 100,
   sessionCacheMs: 15_000,
   sessionRecheckMs: 60_000,
+  sessionFreshMs: 1_000,
   facilitatorAwayMs: FACILITATOR_AWAY_MS,
   facilitatorSweepMs: 60_000,
 };
@@ -224,6 +228,14 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
     socket.emit("session:ended", { reason });
     socket.disconnect(true);
   };
+  // Every event's session check, shared across sockets: one query per turn, trusted for sessionFreshMs.
+  const sessionChecker = createSessionChecker(
+    async (ids) => {
+      const rows = await deps.db.session.findMany({ where: { id: { in: ids } }, select: { id: true, expiresAt: true } });
+      return new Map(rows.map((row) => [row.id, { expiresAt: row.expiresAt.getTime() }]));
+    },
+    { freshMs: timings.sessionFreshMs },
+  );
   let rechecking = false;
   const recheckSessions = async () => {
     if (rechecking) return;
@@ -379,7 +391,7 @@ export function createRealtime(io: RealtimeServer, deps: RealtimeDeps): Realtime
       inOrder = inOrder.then(async () => {
         let state: "current" | "expired" | "revoked" | undefined;
         try {
-          state = (await sessionStates(deps.db, [socket.data.sessionId])).get(socket.data.sessionId);
+          state = await sessionChecker.state(socket.data.sessionId);
         } catch (error) {
           deps.logger.error("socket session check failed", error);
           const ack = packet.at(-1);

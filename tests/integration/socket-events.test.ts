@@ -29,7 +29,8 @@ let xena: Person; // a member of another group only
 
 beforeAll(async () => {
   server = await startTestServer({
-    realtimeTimings: { presenceCoalesceMs: 20, positionWindowMs: 20, positionWindowMaxMs: 40, sessionCoalesceMs: 20 },
+    // sessionFreshMs 0: every event looks its session up (by default a current one is trusted for 1 s).
+    realtimeTimings: { presenceCoalesceMs: 20, positionWindowMs: 20, positionWindowMaxMs: 40, sessionCoalesceMs: 20, sessionFreshMs: 0 },
   });
   const named = (name: string) => signUp(server, { displayName: uniqueLabel(name) });
   [olga, wes, ada, xena] = await Promise.all([named("Olga"), named("Wes"), named("Ada"), named("Xena")]);
