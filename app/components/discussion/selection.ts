@@ -70,3 +70,23 @@ export function readSelection(text: (passageKey: string) => string | undefined):
   const box = range.getBoundingClientRect();
   return { passageKey, start, end, rect: { top: box.top, bottom: box.bottom, left: box.left, right: box.right } };
 }
+
+/** A DOM range over [start, end) of a passage's text (the inverse of textOffset), or null. */
+export function rangeInPassage(root: Element, start: number, end: number): Range | null {
+  const range = root.ownerDocument.createRange();
+  let total = 0;
+  let started = false;
+  for (const node of countedTextNodes(root)) {
+    const next = total + node.length;
+    if (!started && start <= next) {
+      range.setStart(node, start - total);
+      started = true;
+    }
+    if (started && end <= next) {
+      range.setEnd(node, end - total);
+      return range;
+    }
+    total = next;
+  }
+  return null;
+}
