@@ -1,5 +1,8 @@
-import { useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { insertMention, matchMembers, mentionQuery, type Member } from "./mentions.ts";
+
+// The caret is put back before paint in the browser; the server renders no effects at all.
+const useCaretEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
 /**
  * The @ picker on a composer's text field, as an ARIA 1.2 combobox: typing `@` and the start of a
@@ -30,7 +33,7 @@ export function useMentionCombobox({
   const activeIndex = Math.min(active, Math.max(0, options.length - 1));
   const optionId = (index: number) => `${listId}-${index}`;
 
-  useLayoutEffect(() => {
+  useCaretEffect(() => {
     if (caretAfter.current === null || !field.current) return;
     field.current.setSelectionRange(caretAfter.current, caretAfter.current);
     caretAfter.current = null;
