@@ -74,8 +74,16 @@ export function Layout({ children }: { children: React.ReactNode }) {
                     <NavLink to="/groups">My groups</NavLink>
                   </li>
                   <li>
-                    <NavLink to="/notifications" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
-                      Notifications{unread ? <span className="badge" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
+                    {/* The name is the visible text ("Notifications 3") and then "unread": it contains what is seen (WCAG 2.5.3). */}
+                    <NavLink to="/notifications">
+                      Notifications
+                      {unread ? (
+                        <>
+                          {" "}
+                          <span className="badge">{unread > 99 ? "99+" : unread}</span>
+                          <span className="visually-hidden"> unread</span>
+                        </>
+                      ) : null}
                     </NavLink>
                   </li>
                   <li>

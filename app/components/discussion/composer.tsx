@@ -1,7 +1,7 @@
 import { useLiveConnection, useTypingIn } from "~/components/live/live-context.tsx";
 import { TypingNote } from "~/components/live/presence-bar.tsx";
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { CommentBody } from "~/components/comment-body.tsx";
 import { useAnnounce } from "~/components/reader/announcer.tsx";
 import { MAX_COMMENT_LENGTH, parseCommentMarkdown } from "~/content/comment-markdown.ts";
@@ -11,6 +11,7 @@ import { composerId, randomCommentId } from "./ids.ts";
 import { useMentionCombobox } from "./mention-combobox.tsx";
 import { unknownMentions } from "./mentions.ts";
 import { useQuoteHighlight } from "./quote-highlight.ts";
+import { sentenceRanges } from "./word-snap.ts";
 
 type Mode = "post" | "reply" | "edit";
 
@@ -60,10 +61,13 @@ interface FormProps {
   onDiscard?: () => void;
   /** Said under the field: the text is kept in this browser. */
   draftNote?: string | null;
+  /** The passage's sentences, to quote one by keyboard (with scripts). */
+  sentences?: { start: number; end: number; text: string }[];
+  onQuoteSentence?: (sentence: { start: number; end: number; text: string } | null) => void;
 }
 
 /** The composer's form: a plain POST that works without scripts; LiveComposer adds the rest. */
-export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel, formRef, waiting = false, mentions, onDiscard, draftNote }: FormProps) {
+export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel, formRef, waiting = false, mentions, onDiscard, draftNote, sentences, onQuoteSentence }: FormProps) {
   const { data, mentionable } = useDiscussion();
   const uid = useId();
   const hintId = `${uid}-hint`;
@@ -126,6 +130,9 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
                 ) : null}
               </figure>
             </>
+          ) : null}
+          {sentences && onQuoteSentence && sentences.length > 1 ? (
+            <QuoteSentence sentences={sentences} quote={quote} onQuote={onQuoteSentence} id={`${uid}-sentence`} />
           ) : null}
           <fieldset className="composer-kind">
             <legend>Post as</legend>
@@ -224,12 +231,55 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
   );
 }
 
+function findPassageText(readings: { passages: { key: string; text: string }[] }[], key: string): string | undefined {
+  for (const reading of readings) for (const passage of reading.passages) if (passage.key === key) return passage.text;
+  return undefined;
+}
+
 function draftTargetOf(target: ComposerTarget): DraftTarget {
   return target.mode === "post"
     ? { mode: "post", passageKey: target.passageKey }
     : target.mode === "reply"
       ? { mode: "reply", parentId: target.parentId }
       : { mode: "edit", commentId: target.commentId };
+}
+
+/**
+ * A keyboard (and screen reader) way to quote: pick one of the passage's sentences from a list instead
+ * of selecting words. It follows the quote: a sentence quoted shows as chosen, other words as such.
+ */
+function QuoteSentence({
+  sentences,
+  quote,
+  onQuote,
+  id,
+}: {
+  sentences: { start: number; end: number; text: string }[];
+  quote: DraftQuote | null;
+  onQuote: (sentence: { start: number; end: number; text: string } | null) => void;
+  id: string;
+}) {
+  const index = quote ? sentences.findIndex((sentence) => sentence.start === quote.start && sentence.end === quote.end) : -1;
+  const value = !quote ? "" : index >= 0 ? String(index) : "selected";
+  const short = (text: string) => (text.length > 70 ? `${text.slice(0, 67).trimEnd()}…` : text);
+  return (
+    <div className="composer-sentence">
+      <label htmlFor={id}>Quote a sentence</label>
+      <select id={id} value={value} onChange={(event) => onQuote(event.target.value === "" ? null : (sentences[Number(event.target.value)] ?? null))}>
+        <option value="">None: the whole passage</option>
+        {value === "selected" ? (
+          <option value="selected" disabled>
+            The words you selected
+          </option>
+        ) : null}
+        {sentences.map((sentence, i) => (
+          <option key={sentence.start} value={i}>
+            {short(sentence.text)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 /** What a refused plain post left to show again: its message and the text typed. */
@@ -322,6 +372,15 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   });
   // The words quoted stay marked in the text while the comment is written.
   useQuoteHighlight(quote);
+  const passageText = target.mode === "post" ? findPassageText(data.readings, target.passageKey) : undefined;
+  const sentences = useMemo(
+    () => (passageText === undefined ? undefined : sentenceRanges(passageText).map((range) => ({ ...range, text: passageText.slice(range.start, range.end) }))),
+    [passageText],
+  );
+  const quoteSentence = (sentence: { start: number; end: number; text: string } | null) => {
+    if (target.mode !== "post") return;
+    setDraftQuote(sentence ? { passageKey: target.passageKey, readingId: target.readingId, exact: sentence.text, start: sentence.start, end: sentence.end } : null);
+  };
 
   useEffect(() => {
     const result = fetcher.data;
@@ -433,6 +492,8 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
         mentions={mentions}
         onDiscard={kept && !busy ? discard : undefined}
         draftNote={kept && !busy ? "Draft kept in this browser until you post or discard it." : null}
+        sentences={hydrated ? sentences : undefined}
+        onQuoteSentence={hydrated ? quoteSentence : undefined}
       />
     </>
   );

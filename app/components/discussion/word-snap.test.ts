@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { snapToWords, wordRanges } from "./word-snap.ts";
+import { sentenceRanges, snapToWords, wordRanges } from "./word-snap.ts";
 
 const cases = (useSegmenter: boolean) => {
   const snap = (text: string, start: number, end: number) => {
@@ -51,4 +51,14 @@ describe("wordRanges", () => {
     const words = wordRanges("数据库 保证", { locale: "zh" });
     expect(words.length).toBeGreaterThanOrEqual(2);
   });
+});
+
+describe("sentenceRanges", () => {
+  for (const useSegmenter of [true, false]) {
+    it(`splits a passage into trimmed sentences (${useSegmenter ? "Intl.Segmenter" : "fallback"})`, () => {
+      const text = "It works, but it is slow. Each costs a random write! Why? Because.";
+      const sentences = sentenceRanges(text, { useSegmenter }).map((range) => text.slice(range.start, range.end));
+      expect(sentences).toEqual(["It works, but it is slow.", "Each costs a random write!", "Why?", "Because."]);
+    });
+  }
 });

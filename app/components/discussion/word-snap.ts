@@ -62,3 +62,31 @@ export function snapToWords(text: string, range: TextRange, options: { locale?: 
   while (end > start && /\s/.test(text[end - 1]!)) end--;
   return { start, end };
 }
+
+/**
+ * The sentences of `text` as [start, end) ranges, trimmed of white space (Intl.Segmenter where the
+ * runtime has it, else split after . ! ? … followed by white space). The composer's "Quote a
+ * sentence" list: a keyboard way to quote without selecting.
+ */
+export function sentenceRanges(text: string, options: { locale?: string; useSegmenter?: boolean } = {}): TextRange[] {
+  const raw: TextRange[] = [];
+  const Segmenter = (Intl as unknown as { Segmenter?: new (locale?: string, options?: { granularity: "sentence" }) => { segment(text: string): Iterable<Segment> } }).Segmenter;
+  if (Segmenter && options.useSegmenter !== false) {
+    for (const part of new Segmenter(options.locale, { granularity: "sentence" }).segment(text)) raw.push({ start: part.index, end: part.index + part.segment.length });
+  } else {
+    let start = 0;
+    for (const match of text.matchAll(/[.!?…]+["'”’)\]]*\s+/gu)) {
+      const end = match.index + match[0].length;
+      raw.push({ start, end });
+      start = end;
+    }
+    if (start < text.length) raw.push({ start, end: text.length });
+  }
+  const sentences: TextRange[] = [];
+  for (let { start, end } of raw) {
+    while (start < end && /\s/.test(text[start]!)) start++;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    if (start < end) sentences.push({ start, end });
+  }
+  return sentences;
+}
