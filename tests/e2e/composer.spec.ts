@@ -168,3 +168,64 @@ test("the time zone is detected at sign-up and chosen on the account page", asyn
   await expect(page.getByText("Asia/Tokyo").first()).toBeVisible();
   await expect(page.getByRole("link", { name: "Change your time zone on your account page" })).toBeVisible();
 });
+
+/** Where the characters of `words` are on screen, in the first passage that has them. */
+async function wordPoints(page: Page, words: string) {
+  return page.evaluate((wanted) => {
+    for (const element of document.querySelectorAll("[data-passage-text]")) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(wanted);
+        if (at === -1) continue;
+        const rect = (from: number) => {
+          const range = document.createRange();
+          range.setStart(node!, from);
+          range.setEnd(node!, from + 1);
+          return range.getClientRects()[0]!;
+        };
+        const first = rect(at);
+        const last = rect(at + wanted.length - 1);
+        return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+      }
+    }
+    return null;
+  }, words);
+}
+
+test("a live update waits until a drag is finished and its selection let go: the words never change under it", async ({ page, newContext }) => {
+  await openDayOne(page);
+  await expect(page.getByRole("status").filter({ hasText: /^Live$/ })).toBeVisible();
+  const words = "The operating system and the drive";
+  await page.getByText(words).first().scrollIntoViewIfNeeded();
+  const points = await wordPoints(page, words);
+  expect(points).not.toBeNull();
+  await page.mouse.move(points!.x1, points!.y1);
+  await page.mouse.down();
+  await page.mouse.move((points!.x1 + points!.x2) / 2, points!.y1, { steps: 4 });
+
+  // Meanwhile Mira quotes another sentence of the same passage (by keyboard: "Quote a sentence").
+  const mira = await (await newContext()).newPage();
+  await openDayOne(mira, "moderator@example.org");
+  const theirs = margin(mira, "There is a quiet assumption");
+  await ensureOpen(theirs.toggle);
+  const sentence = "This is why database engineers care so much about what fsync actually guarantees on their hardware.";
+  await theirs.panel.getByLabel("Quote a sentence").selectOption({ label: sentence.slice(0, 67).trimEnd() + "…" });
+  await expect(theirs.panel.getByRole("figure", { name: "On the words" })).toContainText(sentence);
+  await theirs.panel.getByLabel("Your comment").fill(`Live while selecting ${Date.now()}`);
+  await theirs.panel.getByRole("button", { name: "Post", exact: true }).click();
+  await expect(mira.getByRole("status").filter({ hasText: "Comment posted" })).toBeVisible();
+
+  // Sam's page has heard of it but does not load while the button is down...
+  await page.waitForTimeout(1500);
+  await expect(page.locator("mark").filter({ hasText: sentence })).toHaveCount(0);
+  await page.mouse.move(points!.x2, points!.y2, { steps: 4 });
+  await page.mouse.up();
+  expect(await page.evaluate(() => document.getSelection()?.toString())).toBe(words);
+  // ...nor while the selection is held,
+  await page.waitForTimeout(1000);
+  await expect(page.locator("mark").filter({ hasText: sentence })).toHaveCount(0);
+  expect(await page.evaluate(() => document.getSelection()?.toString())).toBe(words);
+  // and does once it is let go.
+  await page.evaluate(() => document.getSelection()?.removeAllRanges());
+  await expect(page.locator("mark").filter({ hasText: sentence })).toBeVisible();
+});
