@@ -16,6 +16,7 @@ import {
 } from "@remix-run/react";
 import stylesUrl from "~/styles/app.css?url";
 import { unreadNotificationCount } from "~/models/discussion.server.ts";
+import { getPreferences } from "~/models/progress.server.ts";
 import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
 import { useNonce } from "~/components/nonce.tsx";
 import { liveReloadInFlight } from "~/components/live/use-catch-up.ts";
@@ -40,7 +41,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth?.user;
   if (!user) return { user: null, unread: 0 };
-  return { user: { id: user.id, displayName: user.displayName }, unread: await unreadNotificationCount(context.db, user.id) };
+  const [unread, preferences] = await Promise.all([unreadNotificationCount(context.db, user.id), getPreferences(context.db, user.id)]);
+  // The zone times are shown in (RelativeTime); null: the browser's own, until one is chosen.
+  return { user: { id: user.id, displayName: user.displayName, timeZone: preferences.saved ? preferences.timeZone : null }, unread };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -71,12 +74,19 @@ export function Layout({ children }: { children: React.ReactNode }) {
                     <NavLink to="/groups">My groups</NavLink>
                   </li>
                   <li>
-                    <NavLink to="/notifications" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+                    {/* The name is the visible text ("Notifications 3") and then "unread": it contains what is seen (WCAG 2.5.3). On phones the word gives way to a bell. */}
+                    <NavLink to="/notifications">
                       <svg className="nav-icon" aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
                         <path d="M12 3.5a5.5 5.5 0 0 0-5.5 5.5v3.4L5 15.5h14l-1.5-3.1V9A5.5 5.5 0 0 0 12 3.5zM10 18.5a2 2 0 0 0 4 0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
                       </svg>
                       <span className="nav-label">Notifications</span>
-                      {unread ? <span className="badge" aria-hidden="true">{unread > 99 ? "99+" : unread}</span> : null}
+                      {unread ? (
+                        <>
+                          {" "}
+                          <span className="badge">{unread > 99 ? "99+" : unread}</span>
+                          <span className="visually-hidden"> unread</span>
+                        </>
+                      ) : null}
                     </NavLink>
                   </li>
                   <li>

@@ -46,3 +46,26 @@ export const changePasswordSchema = z
     message: "The two new passwords do not match.",
   });
 
+
+/** The time zones offered on the account page: the runtime's IANA list, UTC first. */
+export function timeZoneChoices(): string[] {
+  const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
+  return ["UTC", ...supported.filter((zone) => zone !== "UTC")];
+}
+
+function knownTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A time zone the reader chose (account page) or their browser reported (sign-up): an IANA name. */
+export const timeZoneSchema = z
+  .string({ error: "Choose your time zone." })
+  .trim()
+  .min(1, "Choose your time zone.")
+  .max(64, "Choose a time zone from the list.")
+  .refine(knownTimeZone, "Choose a time zone from the list.");

@@ -9,8 +9,10 @@ import {
   invalidateUserSessions,
   sessionCookie,
 } from "~/models/session.server.ts";
+import { getPreferences, savePreferences } from "~/models/progress.server.ts";
 import { changePassword, getUser, updateDisplayName } from "~/models/user.server.ts";
-import { changePasswordSchema, displayNameSchema, PASSWORD_MIN } from "~/models/user-rules.ts";
+import { changePasswordSchema, displayNameSchema, PASSWORD_MIN, timeZoneChoices, timeZoneSchema } from "~/models/user-rules.ts";
+import { TimeZoneSelect } from "~/components/time-zone-select.tsx";
 import { requireUser } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
 
@@ -18,14 +20,23 @@ export const meta: MetaFunction = () => [{ title: "Your account · Marginalia" }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = requireUser(context, request);
-  const [user, sessions] = await Promise.all([getUser(context.db, auth.user.id), countUserSessions(context.db, auth.user.id)]);
+  const [user, sessions, preferences] = await Promise.all([
+    getUser(context.db, auth.user.id),
+    countUserSessions(context.db, auth.user.id),
+    getPreferences(context.db, auth.user.id),
+  ]);
   if (!user) throw redirect("/login");
   // Formatted here, in UTC, so server and browser render the same text whatever the browser's time zone.
   const memberSince = new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" }).format(user.createdAt);
-  return { user: { email: user.email, displayName: user.displayName, memberSince }, sessions };
+  // The list comes from the server, so the page the browser hydrates has the same options.
+  return {
+    user: { email: user.email, displayName: user.displayName, memberSince },
+    sessions,
+    timeZone: { chosen: preferences.saved ? preferences.timeZone : null, zones: timeZoneChoices() },
+  };
 }
 
-const intentSchema = z.enum(["profile", "password", "logout-everywhere"], { error: "Unknown action." });
+const intentSchema = z.enum(["profile", "time-zone", "password", "logout-everywhere"], { error: "Unknown action." });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const auth = requireUser(context, request);
@@ -40,6 +51,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     await updateDisplayName(context.db, auth.user.id, parsed.data);
     return { intent: intent.data, errors: {}, done: "Your name is saved." };
+  }
+
+  if (intent.data === "time-zone") {
+    const parsed = timeZoneSchema.safeParse(values.timeZone);
+    if (!parsed.success) return data({ intent: intent.data, errors: { timeZone: parsed.error.issues[0]!.message }, done: null }, { status: 400 });
+    const current = await getPreferences(context.db, auth.user.id);
+    await savePreferences(context.db, auth.user.id, { timeZone: parsed.data, shareProgress: current.shareProgress });
+    return { intent: intent.data, errors: {}, done: `Times and your reading days now follow ${parsed.data}.` };
   }
 
   if (intent.data === "password") {
@@ -65,7 +84,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, sessions } = useLoaderData<typeof loader>();
+  const { user, sessions, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: string): Record<string, string | undefined> =>
     actionData?.intent === intent ? (actionData.errors as Record<string, string>) : {};
@@ -84,6 +103,15 @@ export default function Account() {
           <Field label="Display name" name="displayName" required maxLength={60} defaultValue={user.displayName} error={errorsFor("profile").displayName} />
           {doneFor("profile") ? <p role="status" className="done">{doneFor("profile")}</p> : null}
           <SubmitButton intent="profile" busyLabel="Saving…">Save name</SubmitButton>
+        </Form>
+      </section>
+
+      <section aria-labelledby="time-zone-heading" className="card">
+        <h2 id="time-zone-heading">Time zone</h2>
+        <Form method="post" className="stack">
+          <TimeZoneSelect zones={timeZone.zones} chosen={timeZone.chosen} error={errorsFor("time-zone").timeZone} />
+          {doneFor("time-zone") ? <p role="status" className="done">{doneFor("time-zone")}</p> : null}
+          <SubmitButton intent="time-zone" busyLabel="Saving…">Save time zone</SubmitButton>
         </Form>
       </section>
 

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { LocalTime } from "~/components/local-time.tsx";
+import { RelativeTime } from "~/components/time.tsx";
 import { z } from "zod";
 import { listNotifications, markNotificationsRead } from "~/models/discussion.server.ts";
 import { requireUser } from "~/utils/auth.server.ts";
@@ -63,7 +63,7 @@ export default function Notifications() {
                 </a>
               </p>
               <p className="meta">
-                <LocalTime iso={notification.at} />
+                <RelativeTime iso={notification.at} />
               </p>
               {notification.excerpt ? <p className="excerpt">{notification.excerpt}</p> : null}
               {!notification.read ? (

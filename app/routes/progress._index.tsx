@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { ReadingCalendar } from "~/components/progress/calendar.tsx";
 import { DayStatusList } from "~/components/progress/day-status-list.tsx";
 import { isValidTimeZone } from "~/models/pace.ts";
-import { memberCourses, memberHistory, nextDay, savePreferences } from "~/models/progress.server.ts";
+import { getPreferences, memberCourses, memberHistory, nextDay, savePreferences } from "~/models/progress.server.ts";
 import { GroupSwitcher } from "~/components/group-switcher.tsx";
 import { lessonHref } from "~/models/discussion-links.ts";
 import { lessonGroupsByCourse } from "~/models/discussion-links.server.ts";
@@ -30,7 +30,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = requireUser(context, request);
   const form = await readForm(request);
-  const timeZone = String(form.get("timeZone") ?? "").trim();
+  // The time zone is chosen on the account page; a form (or client) that still sends one may set it.
+  const sent = form.get("timeZone");
+  const current = await getPreferences(context.db, user.id);
+  const timeZone = sent === null ? current.timeZone : String(sent).trim();
   if (!isValidTimeZone(timeZone) || timeZone.length > 64) return data({ error: "Choose a time zone such as Europe/Paris or America/New_York.", saved: false }, { status: 400 });
   await savePreferences(context.db, user.id, { timeZone, shareProgress: form.get("shareProgress") === "on" });
   return { error: null, saved: true };
@@ -86,8 +89,12 @@ export default function ProgressPage() {
             {result.error}
           </p>
         ) : null}
-        <label htmlFor="timeZone">Your time zone (your days start at midnight there)</label>
-        <input id="timeZone" name="timeZone" defaultValue={history.preferences.saved ? history.preferences.timeZone : (browserZone ?? history.preferences.timeZone)} key={browserZone ?? "server"} required maxLength={64} />
+        <p>
+          Your reading days start at midnight in <strong>{history.preferences.saved ? history.preferences.timeZone : (browserZone ?? history.preferences.timeZone)}</strong>
+          {history.preferences.saved ? null : " (your browser's)"}. <Link to="/account">Change your time zone on your account page</Link>.
+        </p>
+        {/* Not chosen yet: saving here keeps the browser's zone, as reading does. */}
+        {history.preferences.saved || !browserZone ? null : <input type="hidden" name="timeZone" value={browserZone} />}
         <label className="checkbox">
           <input type="checkbox" name="shareProgress" defaultChecked={history.preferences.shareProgress} /> Show the other members of my groups which days I have done
         </label>

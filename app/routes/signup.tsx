@@ -1,8 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
+import { DetectedTimeZoneField } from "~/components/time-zone-select.tsx";
+import { savePreferences } from "~/models/progress.server.ts";
 import { createUser } from "~/models/user.server.ts";
-import { PASSWORD_MIN, signUpSchema } from "~/models/user-rules.ts";
+import { PASSWORD_MIN, signUpSchema, timeZoneSchema } from "~/models/user-rules.ts";
 import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
 import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
 import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
@@ -27,6 +29,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (limited) return data({ errors: { form: limited.message }, values: echo }, { status: limited.status, headers: limited.headers });
   const result = await createUser(context.db, parsed.data);
   if (!result.ok) return data({ errors: { [result.field]: result.message }, values: echo }, { status: 400 });
+  // The browser's zone, detected by the form's script: kept when it is a real one, else UTC stays (the
+  // account page changes it). Not the person's mistake, so never a reason to refuse the sign-up.
+  const zone = timeZoneSchema.safeParse(values.timeZone);
+  if (zone.success) await savePreferences(context.db, result.userId, { timeZone: zone.data, shareProgress: true });
   return signedInRedirect(context, { id: result.userId, email: parsed.data.email }, values.redirectTo);
 }
 
@@ -40,6 +46,7 @@ export default function SignUp() {
       <h1>Create your account</h1>
       <Form method="post" noValidate className="stack">
         <input type="hidden" name="redirectTo" value={redirectTo} />
+        <DetectedTimeZoneField />
         <FormError message={errors.form} />
         <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={actionData?.values.email} error={errors.email} />
         <Field

@@ -4,7 +4,8 @@ import { parseCommentMarkdown } from "~/content/comment-markdown.ts";
 import { REACTION_LABELS, REACTIONS, type ReactionKind } from "~/models/discussion-rules.ts";
 import { ComposerForm, LiveComposer, composerFieldId, type ComposerTarget } from "./composer.tsx";
 import { useDiscussion, useLive } from "./context.tsx";
-import { formatWhen, plural } from "./format.ts";
+import { RelativeTime } from "~/components/time.tsx";
+import { plural } from "./format.ts";
 import { composerId } from "./ids.ts";
 import { countReplies, MAX_DEPTH, type CommentView, type ThreadView } from "./types.ts";
 
@@ -84,11 +85,11 @@ export function CommentItem({ comment, root, depth, panel }: CommentProps) {
         {thread?.locked ? <span className="tag">Locked</span> : null}
         {fresh ? <span className="tag tag-new">new</span> : null}
         <a className="comment-time" href={pageHref(panel, { hash: `c-${comment.id}` })}>
-          <time dateTime={comment.createdAt}>{formatWhen(comment.createdAt)}</time>
+          <RelativeTime iso={comment.createdAt} />
         </a>
         {comment.editedAt ? (
-          <span className="comment-edited" title={`Edited ${formatWhen(comment.editedAt)}`}>
-            edited
+          <span className="comment-edited">
+            edited <RelativeTime iso={comment.editedAt} />
           </span>
         ) : null}
         {moderator && comment.editCount > 0 ? (
@@ -143,7 +144,7 @@ export function CommentItem({ comment, root, depth, panel }: CommentProps) {
             {history.versions.map((version, index) => (
               <li key={index}>
                 <p className="meta">
-                  Until <time dateTime={version.editedAt}>{formatWhen(version.editedAt)}</time>
+                  Until <RelativeTime iso={version.editedAt} exact />
                 </p>
                 <CommentBody blocks={parseCommentMarkdown(version.body, mentionable)} />
               </li>

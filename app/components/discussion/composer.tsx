@@ -1,12 +1,17 @@
 import { useLiveConnection, useTypingIn } from "~/components/live/live-context.tsx";
 import { TypingNote } from "~/components/live/presence-bar.tsx";
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { CommentBody } from "~/components/comment-body.tsx";
 import { useAnnounce } from "~/components/reader/announcer.tsx";
 import { MAX_COMMENT_LENGTH, parseCommentMarkdown } from "~/content/comment-markdown.ts";
 import { handledResults, useDiscussion, type DiscussionActionData, type DraftQuote } from "./context.tsx";
+import { clearDraft, browserStorage, draftKey, loadDraft, markUnsent, saveDraft, type DraftTarget } from "./drafts.ts";
 import { composerId, randomCommentId } from "./ids.ts";
+import { useMentionCombobox } from "./mention-combobox.tsx";
+import { unknownMentions } from "./mentions.ts";
+import { useQuoteHighlight } from "./quote-highlight.ts";
+import { sentenceRanges } from "./word-snap.ts";
 
 type Mode = "post" | "reply" | "edit";
 
@@ -50,14 +55,27 @@ interface FormProps {
   formRef?: React.Ref<HTMLFormElement>;
   /** Shown beside the field while a post waits for the connection to come back. */
   waiting?: boolean;
+  /** The @ picker (with scripts). */
+  mentions?: ReturnType<typeof useMentionCombobox>;
+  /** A kept draft can be thrown away. */
+  onDiscard?: () => void;
+  /** Said under the field: the text is kept in this browser. */
+  draftNote?: string | null;
+  /** The passage's sentences, to quote one by keyboard (with scripts). */
+  sentences?: { start: number; end: number; text: string }[];
+  onQuoteSentence?: (sentence: { start: number; end: number; text: string } | null) => void;
 }
 
 /** The composer's form: a plain POST that works without scripts; LiveComposer adds the rest. */
-export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel, formRef, waiting = false }: FormProps) {
-  const { data } = useDiscussion();
+export function ComposerForm({ target, action, id, body, onBody, kind, onKind, quote, onRemoveQuote, error, busy = false, onSubmit, onCancel, formRef, waiting = false, mentions, onDiscard, draftNote, sentences, onQuoteSentence }: FormProps) {
+  const { data, mentionable } = useDiscussion();
   const uid = useId();
   const hintId = `${uid}-hint`;
   const errorId = `${uid}-error`;
+  const unknownId = `${uid}-unknown`;
+  // Handles that name nobody are said before posting (the server would silently leave them as text).
+  const unknown = onBody ? unknownMentions(body, mentionable) : [];
+  const describedBy = [hintId, unknown.length > 0 ? unknownId : null, error ? errorId : null].filter(Boolean).join(" ");
   const fieldId = composerFieldId(target);
   // "X is writing…" for the others: a new thread on a passage, or a reply in a thread.
   const typingTarget = target.mode === "post" ? `new:${target.passageKey}` : target.mode === "reply" ? target.parentId : `edit:${target.commentId}`;
@@ -76,6 +94,7 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
   const submitLabel = target.mode === "edit" ? "Save" : target.mode === "reply" ? "Post reply" : "Post";
 
   function onKeyDown(event: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions?.onKeyDown(event)) return;
     // Ctrl/⌘+Enter sends, as in most comment boxes.
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -112,6 +131,9 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
               </figure>
             </>
           ) : null}
+          {sentences && onQuoteSentence && sentences.length > 1 ? (
+            <QuoteSentence sentences={sentences} quote={quote} onQuote={onQuoteSentence} id={`${uid}-sentence`} />
+          ) : null}
           <fieldset className="composer-kind">
             <legend>Post as</legend>
             {(target.prompt ? ["answer", "comment", "question"] : ["comment", "question"]).map((value) => (
@@ -137,12 +159,48 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
         rows={target.mode === "post" ? 4 : 3}
         required
         maxLength={MAX_COMMENT_LENGTH}
-        aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+        aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
+        {...mentions?.fieldProps}
         onKeyDown={onKeyDown}
         onInput={() => typingHere.typed()}
-        {...(onBody ? { value: body, onChange: (event: React.ChangeEvent<HTMLTextAreaElement>) => onBody(event.target.value) } : { defaultValue: body })}
+        {...(onBody
+          ? {
+              value: body,
+              onChange: (event: React.ChangeEvent<HTMLTextAreaElement>) => {
+                onBody(event.target.value);
+                mentions?.look(event.target);
+              },
+            }
+          : { defaultValue: body })}
       />
+      {mentions ? (
+        <>
+          {mentions.list}
+          <p className="visually-hidden" role="status">
+            {mentions.status}
+          </p>
+        </>
+      ) : null}
+      {unknown.length > 0 ? (
+        <p className="composer-unknown-mention" id={unknownId}>
+          {unknown.length === 1 ? (
+            <>
+              No member of this group is called <strong>@{unknown[0]}</strong>: nobody will be notified. Type @ to pick from the members.
+            </>
+          ) : (
+            <>
+              No member of this group is called {unknown.map((handle, index) => (
+                <span key={handle}>
+                  {index > 0 ? (index === unknown.length - 1 ? " or " : ", ") : null}
+                  <strong>@{handle}</strong>
+                </span>
+              ))}
+              : nobody will be notified for these. Type @ to pick from the members.
+            </>
+          )}
+        </p>
+      ) : null}
       <TypingNote names={typingHere.names} />
       <p className="hint composer-hint" id={hintId}>
         Markdown works: **bold**, *italic*, `code`, [links](https://…), lists and &gt; quotes.
@@ -162,8 +220,65 @@ export function ComposerForm({ target, action, id, body, onBody, kind, onKind, q
             Cancel
           </button>
         ) : null}
+        {onDiscard ? (
+          <button type="button" className="secondary" onClick={onDiscard}>
+            Discard draft
+          </button>
+        ) : null}
       </div>
+      {draftNote ? <p className="hint composer-draft-note">{draftNote}</p> : null}
     </form>
+  );
+}
+
+function findPassageText(readings: { passages: { key: string; text: string }[] }[], key: string): string | undefined {
+  for (const reading of readings) for (const passage of reading.passages) if (passage.key === key) return passage.text;
+  return undefined;
+}
+
+function draftTargetOf(target: ComposerTarget): DraftTarget {
+  return target.mode === "post"
+    ? { mode: "post", passageKey: target.passageKey }
+    : target.mode === "reply"
+      ? { mode: "reply", parentId: target.parentId }
+      : { mode: "edit", commentId: target.commentId };
+}
+
+/**
+ * A keyboard (and screen reader) way to quote: pick one of the passage's sentences from a list instead
+ * of selecting words. It follows the quote: a sentence quoted shows as chosen, other words as such.
+ */
+function QuoteSentence({
+  sentences,
+  quote,
+  onQuote,
+  id,
+}: {
+  sentences: { start: number; end: number; text: string }[];
+  quote: DraftQuote | null;
+  onQuote: (sentence: { start: number; end: number; text: string } | null) => void;
+  id: string;
+}) {
+  const index = quote ? sentences.findIndex((sentence) => sentence.start === quote.start && sentence.end === quote.end) : -1;
+  const value = !quote ? "" : index >= 0 ? String(index) : "selected";
+  const short = (text: string) => (text.length > 70 ? `${text.slice(0, 67).trimEnd()}…` : text);
+  return (
+    <div className="composer-sentence">
+      <label htmlFor={id}>Quote a sentence</label>
+      <select id={id} value={value} onChange={(event) => onQuote(event.target.value === "" ? null : (sentences[Number(event.target.value)] ?? null))}>
+        <option value="">None: the whole passage</option>
+        {value === "selected" ? (
+          <option value="selected" disabled>
+            The words you selected
+          </option>
+        ) : null}
+        {sentences.map((sentence, i) => (
+          <option key={sentence.start} value={i}>
+            {short(sentence.text)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
@@ -202,6 +317,71 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   const panel = target.mode === "post" ? target.passageKey : target.panel;
   const action = actionHref(panel, focusId);
 
+  // The draft: kept in this browser per person, group, day and target until posted or discarded.
+  const key = draftKey({ userId: data.me.id, groupId: data.group.id, day: data.lesson.day }, draftTargetOf(target));
+  const [kept, setKept] = useState(false);
+  const original = target.mode === "edit" ? target.body : "";
+  useEffect(() => {
+    if (!hydrated) return;
+    const draft = loadDraft(browserStorage(), key);
+    if (draft && draft.body !== original) {
+      setBody((current) => (current === original ? draft.body : current));
+      if (draft.kind) setKind(draft.kind);
+      setKept(true);
+    }
+    // A quote the composer was opened with wins over the one kept; else the kept one comes back.
+    if (draft?.quote && target.mode === "post" && !(draftQuote?.passageKey === target.passageKey)) setDraftQuote(draft.quote);
+    // Only on opening (and once the scripts run).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hydrated, key]);
+  // Keep what is typed (and the quote and kind with it) on every change.
+  const keep = (next: { body?: string; kind?: string }) => {
+    const nextBody = next.body ?? body;
+    const changed = nextBody.trim() !== "" && nextBody !== original;
+    if (changed) saveDraft(browserStorage(), key, { body: nextBody, kind: next.kind ?? kind, quote });
+    else clearDraft(browserStorage(), key);
+    setKept(changed);
+  };
+  useEffect(() => {
+    if (kept && target.mode === "post") saveDraft(browserStorage(), key, { body, kind, quote });
+    // The quote changed (picked anew or removed) while a draft is kept.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [quote?.start, quote?.end]);
+  // Unsent text here: leaving the page asks first.
+  const unsent = body.trim() !== "" && body !== original;
+  useEffect(() => {
+    markUnsent(key, unsent);
+    return () => markUnsent(key, false);
+  }, [key, unsent]);
+  const discard = () => {
+    clearDraft(browserStorage(), key);
+    setKept(false);
+    setBody(original);
+    if (target.mode === "post") setDraftQuote(null);
+    announce("Draft discarded");
+    document.getElementById(composerFieldId(target))?.focus();
+  };
+  const mentions = useMentionCombobox({
+    id: composerFieldId(target),
+    members: data.members.filter((member) => member.id !== data.me.id),
+    body,
+    setBody: (next) => {
+      setBody(next);
+      keep({ body: next });
+    },
+  });
+  // The words quoted stay marked in the text while the comment is written.
+  useQuoteHighlight(quote);
+  const passageText = target.mode === "post" ? findPassageText(data.readings, target.passageKey) : undefined;
+  const sentences = useMemo(
+    () => (passageText === undefined ? undefined : sentenceRanges(passageText).map((range) => ({ ...range, text: passageText.slice(range.start, range.end) }))),
+    [passageText],
+  );
+  const quoteSentence = (sentence: { start: number; end: number; text: string } | null) => {
+    if (target.mode !== "post") return;
+    setDraftQuote(sentence ? { passageKey: target.passageKey, readingId: target.readingId, exact: sentence.text, start: sentence.start, end: sentence.end } : null);
+  };
+
   useEffect(() => {
     const result = fetcher.data;
     if (fetcher.state !== "idle" || !result || handledResults.has(result)) return;
@@ -209,6 +389,8 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
     if (result.ok) {
       setId(randomCommentId());
       setError(null);
+      clearDraft(browserStorage(), key);
+      setKept(false);
       if (target.mode === "post") {
         setBody("");
         setDraftQuote(null);
@@ -290,9 +472,15 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
         action={action}
         id={id}
         body={body}
-        onBody={setBody}
+        onBody={(next) => {
+          setBody(next);
+          keep({ body: next });
+        }}
         kind={kind}
-        onKind={setKind}
+        onKind={(next) => {
+          setKind(next);
+          keep({ kind: next });
+        }}
         quote={quote}
         onRemoveQuote={hydrated && quote ? () => setDraftQuote(null) : undefined}
         error={error}
@@ -301,6 +489,11 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
         onCancel={onCancel}
         formRef={formRef}
         waiting={waiting}
+        mentions={mentions}
+        onDiscard={kept && !busy ? discard : undefined}
+        draftNote={kept && !busy ? "Draft kept in this browser until you post or discard it." : null}
+        sentences={hydrated ? sentences : undefined}
+        onQuoteSentence={hydrated ? quoteSentence : undefined}
       />
     </>
   );

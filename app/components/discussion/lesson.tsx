@@ -191,6 +191,9 @@ export function LessonDiscussion({ data, progressBar, end }: { data: LessonData;
     if (focusRequest.scroll) {
       const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       element.scrollIntoView({ block: "center", behavior: reduce ? "auto" : "smooth" });
+    } else {
+      // Focus given back (Escape closing a thread): its toggle is brought into view if it is not.
+      element.scrollIntoView({ block: "nearest" });
     }
     element.focus({ preventScroll: true });
   }, [focusRequest]);

@@ -4,6 +4,7 @@
  * and day-reference links; the only other text inside is the links' visually hidden labels, skipped.
  * Offsets are UTF-16 code units, as the server counts them.
  */
+import { snapToWords } from "./word-snap.ts";
 
 export interface PassageSelection {
   passageKey: string;
@@ -45,7 +46,8 @@ function passageTextOf(node: Node | null): HTMLElement | null {
 
 /**
  * The current selection as a range of one passage's text, or null when nothing (or only white space)
- * is selected in a passage. A selection that runs on into the next passage is cut at the end of the first.
+ * is selected in a passage. A selection that runs on into the next passage is cut at the end of the first;
+ * one that starts or ends inside a word is widened to the whole word (snapToWords).
  */
 export function readSelection(text: (passageKey: string) => string | undefined): PassageSelection | null {
   const selection = typeof document === "undefined" ? null : document.getSelection();
@@ -62,9 +64,29 @@ export function readSelection(text: (passageKey: string) => string | undefined):
   let end = endRoot === root ? textOffset(root, range.endContainer, range.endOffset) : full.length;
   start = Math.max(0, Math.min(start, full.length));
   end = Math.max(start, Math.min(end, full.length));
-  while (start < end && /\s/.test(full[start]!)) start++;
-  while (end > start && /\s/.test(full[end - 1]!)) end--;
+  // A quote is whole words: a drag that stopped half-way through a word takes all of it.
+  ({ start, end } = snapToWords(full, { start, end }, { locale: root.closest<HTMLElement>("[lang]")?.lang || undefined }));
   if (start >= end) return null;
   const box = range.getBoundingClientRect();
   return { passageKey, start, end, rect: { top: box.top, bottom: box.bottom, left: box.left, right: box.right } };
+}
+
+/** A DOM range over [start, end) of a passage's text (the inverse of textOffset), or null. */
+export function rangeInPassage(root: Element, start: number, end: number): Range | null {
+  const range = root.ownerDocument.createRange();
+  let total = 0;
+  let started = false;
+  for (const node of countedTextNodes(root)) {
+    const next = total + node.length;
+    if (!started && start <= next) {
+      range.setStart(node, start - total);
+      started = true;
+    }
+    if (started && end <= next) {
+      range.setEnd(node, end - total);
+      return range;
+    }
+    total = next;
+  }
+  return null;
 }

@@ -1,5 +1,6 @@
 /**
  * "Look again": asks the route's loaders for fresh data, but never over a load already in flight.
+ * A load also waits while a selection is being made or held in the text (selection-guard.ts).
  * Revalidating during a revalidation, a navigation or a form's round trip aborts the earlier load
  * half-way through its body (Remix then logs an AbortError), so a request made meanwhile waits until
  * everything is idle and then loads once. Many requests in a burst become one load.
@@ -11,6 +12,7 @@
  */
 import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useSelectingText } from "~/components/discussion/selection-guard.ts";
 
 const DEBOUNCE_MS = 250;
 /** Retries of a failed load: 1 s doubling up to 15 s, randomized so a restarted server is not hit at once. */
@@ -35,7 +37,9 @@ export function useCatchUp(failed = 0) {
   const fetchers = useFetchers();
   const [wanted, setWanted] = useState(0);
   const served = useRef(0);
-  const busy = revalidator.state !== "idle" || navigation.state !== "idle" || fetchers.some((fetcher) => fetcher.state !== "idle");
+  // Never under a selection being made or held in the text: the load waits until it is done.
+  const selecting = useSelectingText();
+  const busy = selecting || revalidator.state !== "idle" || navigation.state !== "idle" || fetchers.some((fetcher) => fetcher.state !== "idle");
   const revalidateRef = useRef(revalidator.revalidate);
   revalidateRef.current = revalidator.revalidate;
 
