@@ -207,6 +207,7 @@ const INTENTS: Intent[] = [
     fields: () => ({ intent: "password", currentPassword: "correct horse battery", newPassword: "another long password", confirmPassword: "another long password" }),
     texts: ["currentPassword", "newPassword", "confirmPassword"],
   },
+  { route: "account", intent: "time-zone", as: () => U, path: () => "/account", fields: () => ({ intent: "time-zone", timeZone: "Europe/Paris" }), texts: ["timeZone"] },
   { route: "account", intent: "logout-everywhere", as: () => U, path: () => "/account", fields: () => ({ intent: "logout-everywhere" }) },
   { route: "api.progress", intent: "done", as: () => U, path: () => "/api/progress", fields: () => ({ intent: "done", courseSlug: DEMO_COURSE_SLUG, day: "3" }), ids: { courseSlug: () => "no-such-course", day: () => "999" } },
   { route: "api.progress", intent: "undone", as: () => U, path: () => "/api/progress", fields: () => ({ intent: "undone", courseSlug: DEMO_COURSE_SLUG, day: "3" }), ids: { courseSlug: () => "no-such-course", day: () => "999" } },

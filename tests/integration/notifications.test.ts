@@ -54,7 +54,8 @@ async function act(who: Person, groupId: string, fields: Record<string, string>,
 /** What a person's pages say: the badge's unread count, and the comments the notifications page links to. */
 async function inbox(who: Person) {
   const { raw } = await readPage(await who.client.get("/notifications"));
-  const badge = /aria-label="Notifications, (\d+) unread"/.exec(raw);
+  // The link reads "Notifications 3 unread" (its visible text, then "unread" for screen readers).
+  const badge = /<span class="badge">(\d+|99\+)<\/span><span class="visually-hidden"> unread<\/span>/.exec(raw);
   const linked = [...raw.matchAll(/data-comment="([A-Za-z0-9_-]+)"/g)].map((match) => match[1]!);
   return { unread: badge ? Number(badge[1]) : 0, linked };
 }

@@ -4,7 +4,7 @@
  * facilitator also sees attendance and ends the session. Every form works without JavaScript;
  * sharing and following need it (they are about scrolling).
  */
-import { useContext, useId, useRef, useState } from "react";
+import { useContext, useEffect, useId, useRef, useState } from "react";
 import { composerId, randomCommentId } from "~/components/discussion/ids.ts";
 import { passageId } from "~/components/reader/paths.ts";
 import { MAX_QUESTION_LENGTH, pastHeading, sectionOf, type PassageOrder } from "~/models/live-session-rules.ts";
@@ -45,14 +45,23 @@ export function excerpt(text: string | undefined, words = 8) {
 export function SessionPanel(props: SessionPanelProps) {
   const { session, me, mayRun } = props;
   const { hydrated } = useContext(SessionActionsContext);
+  const attending = session?.attendance.some((entry) => entry.userId === me) ?? false;
+  // "Join the session" goes away once joined: focus moves on to what joining offers (sharing where
+  // you read), or to the panel, never to the page's start.
+  const panel = useRef<HTMLElement>(null);
+  const justJoined = useRef(false);
+  useEffect(() => {
+    if (!attending || !justJoined.current) return;
+    justJoined.current = false;
+    (panel.current?.querySelector<HTMLElement>(".session-controls input") ?? panel.current)?.focus();
+  }, [attending]);
   // Only a running session has a panel: the strip says when one has ended, has not started, or runs
   // on another day, and the toolbar offers to start one (live-lesson.tsx).
   if (!session || session.status !== "live") return null;
   const facilitator = session.facilitator;
   const facilitating = facilitator?.id === me;
-  const attending = session.attendance.some((entry) => entry.userId === me);
   return (
-    <section className="session-panel" aria-labelledby="live-session-heading" id="live-session" data-live="true" tabIndex={-1}>
+    <section ref={panel} className="session-panel" aria-labelledby="live-session-heading" id="live-session" data-live="true" tabIndex={-1}>
       <header className="session-head">
         <h2 id="live-session-heading">
           <span className="live-dot" aria-hidden="true" />
@@ -65,7 +74,9 @@ export function SessionPanel(props: SessionPanelProps) {
       {!attending ? (
         <SessionForm intent="join" fields={{ sessionId: session.id }} done="You joined the live session" className="session-join">
           <p>
-            <button type="submit">Join the session</button>{" "}
+            <button type="submit" onClick={() => (justJoined.current = true)}>
+              Join the session
+            </button>{" "}
             <span className="hint">
               You will be on the attendance list, can share where you are reading{facilitator && !facilitating ? ` and follow ${facilitator.displayName}` : ""}.
             </span>
