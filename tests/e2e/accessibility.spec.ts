@@ -6,7 +6,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, newUser, open, signUp, test, type NewUser } from "./support.ts";
+import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, newUser, open, signUp, test, type NewUser, startOwnGroup } from "./support.ts";
 
 const MEMBER_EMAIL = "member@example.org";
 const VIEWPORTS = [
@@ -71,14 +71,7 @@ function liveGroupFor(browser: Browser) {
     const page = await context.newPage();
     const owner = newUser();
     await signUp(page, owner);
-    await open(page, "/groups/new");
-    await page.getByLabel("Course", { exact: true }).selectOption({ label: "How Databases Keep Promises (6 days)" });
-    const name = `Axe readers ${Date.now().toString(36)}`;
-    await page.getByLabel("Name", { exact: true }).fill(name);
-    await page.getByRole("radio", { name: /Self-paced/ }).check();
-    await page.getByRole("button", { name: "Create group" }).click();
-    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-    const path = new URL(page.url()).pathname;
+    const { path } = await startOwnGroup(page, "Axe readers");
     await open(page, `${path}/members`);
     await page.getByRole("button", { name: "Create invite link" }).click();
     const inviteUrl = await page.getByRole("region", { name: "Open invitations" }).getByRole("textbox").first().inputValue();

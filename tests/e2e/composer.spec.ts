@@ -4,7 +4,7 @@
  * marked and snapped to whole words, times in the reader's zone, and the time zone on the account page.
  */
 import type { Page } from "@playwright/test";
-import { DEMO_PASSWORD, expect, logIn, newUser, open, signUp, test } from "./support.ts";
+import { DEMO_PASSWORD, expect, logIn, newUser, open, signUp, startOwnGroup, test, wordPoints } from "./support.ts";
 
 const MEMBER = { email: "member@example.org", displayName: "Sam (member)" };
 const DAY_1_TITLE = "The Log Comes First: Durability and the Write-Ahead Log";
@@ -111,14 +111,8 @@ test("a new comment's time reads 'just now', with the exact local time on hover"
   const page = await (await newContext({ timezoneId: "Asia/Tokyo", locale: "en-GB" })).newPage();
   // A new person in Tokyo (the zone their browser gave at sign-up) starts a group and opens Day 1.
   await signUp(page, newUser({ displayName: `Kenji ${Date.now().toString(36).slice(-4)}` }));
-  await open(page, "/groups/new");
-  await page.getByLabel("Course", { exact: true }).selectOption({ label: "How Databases Keep Promises (6 days)" });
-  const name = `Tokyo circle ${Date.now().toString(36)}`;
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("radio", { name: /Self-paced/ }).check();
-  await page.getByRole("button", { name: "Create group" }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  await open(page, `${new URL(page.url()).pathname}/day/1`);
+  const { path } = await startOwnGroup(page, "Tokyo circle");
+  await open(page, `${path}/day/1`);
   await expect(page.getByRole("heading", { level: 1, name: DAY_1_TITLE })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: /^Connected$/ }).first()).toBeAttached();
   const { toggle, panel } = margin(page, "There is a quiet assumption");
@@ -180,28 +174,6 @@ test("the time zone is detected at sign-up and chosen on the account page", asyn
   await expect(page.getByRole("link", { name: "Change your time zone on your account page" })).toBeVisible();
 });
 
-/** Where the characters of `words` are on screen, in the first passage that has them. */
-async function wordPoints(page: Page, words: string) {
-  return page.evaluate((wanted) => {
-    for (const element of document.querySelectorAll("[data-passage-text]")) {
-      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(wanted);
-        if (at === -1) continue;
-        const rect = (from: number) => {
-          const range = document.createRange();
-          range.setStart(node!, from);
-          range.setEnd(node!, from + 1);
-          return range.getClientRects()[0]!;
-        };
-        const first = rect(at);
-        const last = rect(at + wanted.length - 1);
-        return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
-      }
-    }
-    return null;
-  }, words);
-}
 
 test("a live update waits until a drag is finished and its selection let go: the words never change under it", async ({ page, newContext }) => {
   await openDayOne(page);

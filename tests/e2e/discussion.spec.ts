@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page } from "@playwright/test";
 import { DEMO_THREADS } from "../../app/models/demo-discussion.server.ts";
-import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, newUser, open, test } from "./support.ts";
+import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, newUser, open, test, wordPoints } from "./support.ts";
 
 const MEMBER = { email: "member@example.org", displayName: "Sam (member)" };
 const DAY_1_TITLE = "The Log Comes First: Durability and the Write-Ahead Log";
@@ -54,25 +54,7 @@ async function ensureOpen(toggle: ReturnType<typeof margin>["toggle"]) {
 /** Selects `words` in the reader with the mouse: press before the first character, drag past the last. */
 async function dragSelect(page: Page, words: string) {
   await page.getByText(words).first().scrollIntoViewIfNeeded();
-  const points = await page.evaluate((wanted) => {
-    for (const element of document.querySelectorAll("[data-passage-text]")) {
-      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(wanted);
-        if (at === -1) continue;
-        const rect = (from: number) => {
-          const range = document.createRange();
-          range.setStart(node!, from);
-          range.setEnd(node!, from + 1);
-          return range.getClientRects()[0]!;
-        };
-        const first = rect(at);
-        const last = rect(at + wanted.length - 1);
-        return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
-      }
-    }
-    return null;
-  }, words);
+  const points = await wordPoints(page, words);
   expect(points, `"${words}" in a passage`).not.toBeNull();
   await page.mouse.move(points!.x1, points!.y1);
   await page.mouse.down();

@@ -9,7 +9,7 @@
  * With SCREENSHOTS=1 the tests also save the screenshots in docs/screenshots/.
  */
 import type { Locator, Page } from "@playwright/test";
-import { expect, newUser, open, signUp, test } from "./support.ts";
+import { expect, newUser, open, signUp, test, startOwnGroup } from "./support.ts";
 
 const SHOTS = process.env.SCREENSHOTS === "1";
 
@@ -26,14 +26,7 @@ async function shoot(page: Page, name: string) {
 /** A new person starts a self-paced group for the demo course: its path. */
 async function ownGroup(page: Page) {
   await signUp(page, newUser({ displayName: `Ines ${Date.now().toString(36).slice(-4)}` }));
-  await open(page, "/groups/new");
-  await page.getByLabel("Course", { exact: true }).selectOption({ label: "How Databases Keep Promises (6 days)" });
-  const name = `Layout circle ${Date.now().toString(36)}`;
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("radio", { name: /Self-paced/ }).check();
-  await page.getByRole("button", { name: "Create group" }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  return new URL(page.url()).pathname;
+  return (await startOwnGroup(page, "Layout circle")).path;
 }
 
 async function openLesson(page: Page, path: string) {

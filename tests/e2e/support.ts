@@ -130,3 +130,38 @@ export async function logOut(page: Page) {
   await mainNav(page).getByRole("button", { name: "Log out" }).click();
   await expectSignedOut(page);
 }
+
+/** The signed-in person starts a self-paced group for the demo course: its name and path (`/groups/<id>`). */
+export async function startOwnGroup(page: Page, prefix: string) {
+  await open(page, "/groups/new");
+  await page.getByLabel("Course", { exact: true }).selectOption({ label: "How Databases Keep Promises (6 days)" });
+  const name = `${prefix} ${Date.now().toString(36)}`;
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("radio", { name: /Self-paced/ }).check();
+  await page.getByRole("button", { name: "Create group" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  return { name, path: new URL(page.url()).pathname };
+}
+
+/** Where the characters of `words` are on screen (viewport coordinates), in the first passage that has them. */
+export async function wordPoints(page: Page, words: string) {
+  return page.evaluate((wanted) => {
+    for (const element of document.querySelectorAll("[data-passage-text]")) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(wanted);
+        if (at === -1) continue;
+        const rect = (from: number) => {
+          const range = document.createRange();
+          range.setStart(node!, from);
+          range.setEnd(node!, from + 1);
+          return range.getClientRects()[0]!;
+        };
+        const first = rect(at);
+        const last = rect(at + wanted.length - 1);
+        return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+      }
+    }
+    return null;
+  }, words);
+}
