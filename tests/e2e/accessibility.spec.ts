@@ -150,7 +150,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator("body").click({ position: { x: 1, y: 1 } });
         // The hint button is not shown on phones; the key works everywhere.
         await page.keyboard.press("?");
-        await expect(page.getByRole("dialog")).toBeVisible();
+        await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
         await scan(page, "member shortcuts dialog open", found);
         expect(found, "serious or critical axe violations").toEqual([]);
       });
