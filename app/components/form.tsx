@@ -28,13 +28,18 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
         {...input}
       />
-      {error ? (
-        <p className="error" id={errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={error} />
     </div>
   );
+}
+
+/** A field's message under it, announced when it appears; `id` is what the field's aria-describedby names. */
+export function FieldError({ id, message }: { id: string | undefined; message?: string }) {
+  return message ? (
+    <p className="error" id={id} role="alert">
+      {message}
+    </p>
+  ) : null;
 }
 
 export function FormError({ message }: { message?: string }) {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from "react";
+import { FieldError } from "./form.tsx";
 
 /** The zones grouped by region ("Europe/Paris" under Europe), UTC and the like under "Other". */
 function grouped(zones: readonly string[]): [string, string[]][] {
@@ -54,11 +55,7 @@ export function TimeZoneSelect({ zones, chosen, error }: { zones: readonly strin
           </optgroup>
         ))}
       </select>
-      {error ? (
-        <p className="error" id={errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={error} />
     </div>
   );
 }

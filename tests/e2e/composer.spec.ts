@@ -4,21 +4,13 @@
  * marked and snapped to whole words, times in the reader's zone, and the time zone on the account page.
  */
 import type { Page } from "@playwright/test";
-import { DEMO_PASSWORD, expect, logIn, newUser, open, signUp, startOwnGroup, test, wordPoints } from "./support.ts";
+import { expect, newUser, open, openDemoLesson, signUp, startOwnGroup, test, wordPoints } from "./support.ts";
 
 const MEMBER = { email: "member@example.org", displayName: "Sam (member)" };
 const DAY_1_TITLE = "The Log Comes First: Durability and the Write-Ahead Log";
 
-let dayOne = "";
-
 async function openDayOne(page: Page, email = MEMBER.email) {
-  await logIn(page, email, DEMO_PASSWORD);
-  if (!dayOne) {
-    await open(page, "/groups");
-    const href = await page.getByRole("link", { name: "Evening readers" }).first().getAttribute("href");
-    dayOne = `${href}/day/1`;
-  }
-  await open(page, dayOne);
+  await openDemoLesson(page, email, 1);
   await expect(page.getByRole("heading", { level: 1, name: DAY_1_TITLE })).toBeVisible();
   await expect(page.getByRole("button", { name: "Press ? for keyboard shortcuts" })).toBeVisible();
 }
@@ -48,8 +40,9 @@ test("a draft survives a reload and a navigation, and goes when discarded", asyn
   await ensureOpen(toggle);
   await expect(panel.getByLabel("Your comment")).toHaveValue("Half a thought about fsync");
 
+  const lesson = new URL(page.url()).pathname;
   await open(page, "/groups");
-  await open(page, dayOne);
+  await open(page, lesson);
   await ensureOpen(toggle);
   await expect(panel.getByLabel("Your comment")).toHaveValue("Half a thought about fsync");
 

@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page } from "@playwright/test";
 import { RestartableServer } from "./restartable-server.ts";
-import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, open, test } from "./support.ts";
+import { DEMO_MODERATOR, DEMO_PASSWORD, expect, logIn, open, test, openDemoLesson } from "./support.ts";
 
 const MEMBER = "member@example.org";
 // Day 3, which no other browser test discusses: parallel tests on the demo group must not meet.
@@ -15,11 +15,7 @@ const PASSAGE_START = "The clearest way to understand";
 
 async function lessonPage(newContext: () => Promise<BrowserContext>, email: string): Promise<Page> {
   const page = await (await newContext()).newPage();
-  await logIn(page, email, DEMO_PASSWORD);
-  await open(page, "/groups");
-  const href = await page.getByRole("link", { name: "Evening readers" }).first().getAttribute("href");
-  await open(page, `${href}/day/${DAY}`);
-  await expect(page.getByRole("status").filter({ hasText: /^Connected$/ })).toBeVisible();
+  await openDemoLesson(page, email, DAY);
   return page;
 }
 
@@ -100,11 +96,7 @@ test("the server restarts while a member is writing: the page and the draft stay
   try {
     const pageOf = async (email: string) => {
       const page = await (await newContext({ baseURL: server.url })).newPage();
-      await logIn(page, email, DEMO_PASSWORD);
-      await open(page, "/groups");
-      const href = await page.getByRole("link", { name: "Evening readers" }).first().getAttribute("href");
-      await open(page, `${href}/day/${DAY}`);
-      await expect(page.getByRole("status").filter({ hasText: /^Connected$/ })).toBeVisible();
+      await openDemoLesson(page, email, DAY);
       return page;
     };
     const mira = await pageOf(DEMO_MODERATOR.email);

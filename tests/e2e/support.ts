@@ -165,3 +165,12 @@ export async function wordPoints(page: Page, words: string) {
     return null;
   }, words);
 }
+
+/** Logs in and opens Day `day` of the demo group (Evening readers), once its live connection is up. */
+export async function openDemoLesson(page: Page, email: string, day: number) {
+  await logIn(page, email, DEMO_PASSWORD);
+  await open(page, "/groups");
+  const href = await page.getByRole("link", { name: "Evening readers" }).first().getAttribute("href");
+  await open(page, `${href}/day/${day}`);
+  await expect(page.getByRole("status").filter({ hasText: /^Connected$/ }).first()).toBeVisible();
+}

@@ -20,12 +20,7 @@ export function LessonProgress({ progress, courseSlug, day, redirectTo, endpoint
   const percent = passageCount > 0 ? Math.round((Math.min(readCount, passageCount) / passageCount) * 100) : status === "done" ? 100 : 0;
   return (
     <section className="lesson-progress" aria-label="Your progress in this lesson" data-status={status}>
-      <p className="lesson-progress-status">
-        <span className={`status-badge status-${status}`}>{STATUS_LABEL[status]}</span>{" "}
-        <span>
-          Read {readCount} of {passageCount} passage{passageCount === 1 ? "" : "s"}
-        </span>
-      </p>
+      <ProgressStatus status={status} readCount={readCount} passageCount={passageCount} />
       <progress className="lesson-progress-bar" max={100} value={status === "done" ? 100 : percent} aria-label={`Day ${day}: ${percent}% read`}>
         {percent}%
       </progress>
@@ -63,17 +58,24 @@ export function LessonProgressBar({ progress, day }: { progress: LessonProgressP
   );
 }
 
+/** "In progress · Read 4 of 12 passages": the lesson's status badge and count. */
+function ProgressStatus({ status, readCount, passageCount }: Pick<LessonProgressProps["progress"], "status" | "readCount" | "passageCount">) {
+  return (
+    <p className="lesson-progress-status">
+      <span className={`status-badge status-${status}`}>{STATUS_LABEL[status]}</span>{" "}
+      <span>
+        Read {readCount} of {passageCount} passage{passageCount === 1 ? "" : "s"}
+      </span>
+    </p>
+  );
+}
+
 /** At the end of the lesson: how much of it is read, and "Mark Day N as done". */
 export function LessonEnd({ progress, courseSlug, day, redirectTo, endpoint = "/api/progress" }: LessonProgressProps) {
   const { status, readCount, passageCount } = progress;
   return (
     <section className="lesson-end" aria-label="Your progress in this lesson" data-status={status}>
-      <p className="lesson-progress-status">
-        <span className={`status-badge status-${status}`}>{STATUS_LABEL[status]}</span>{" "}
-        <span>
-          Read {readCount} of {passageCount} passage{passageCount === 1 ? "" : "s"}
-        </span>
-      </p>
+      <ProgressStatus status={status} readCount={readCount} passageCount={passageCount} />
       <MarkDoneForm courseSlug={courseSlug} day={day} done={status === "done"} redirectTo={redirectTo} endpoint={endpoint} />
     </section>
   );
