@@ -27,6 +27,8 @@ export interface BenchContext {
   signedInCookie(): Promise<string>;
   /** What tests/bench/content.ts seeded: the discussion groups and their member's cookie. */
   seed: BenchSeed;
+  /** SQL statements the app's server has sent so far (tests/bench/sql-counter.ts, in the server process). */
+  statementCount(): Promise<number>;
   /** A progress line on the console. */
   log(message: string): void;
   /** A line to print under the table (and in docs/performance.md), after the runner's own. */
@@ -184,18 +186,11 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_DISCUSSION_MARKER,
     target: async (ctx) => ({ path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } }),
   }),
-  // 200 members reading at once, each sending its tracker's batch of 10 passages as soon as the last one was answered.
-  defineCase<null>({
-    name: `progress batches, ${BENCH_PROGRESS.members} members at once`,
-    async setup(ctx) {
-      const answer = await postBatch(ctx, 0, 0);
-      if (answer.status !== 200) throw new Error(`POST /api/progress answered ${answer.status}: ${await answer.text()}`);
-      await answer.arrayBuffer().catch(() => undefined);
-      if (ctx.warmupSeconds > 0) await loadProgress(ctx, ctx.warmupSeconds, 1_000);
-      return null;
-    },
-    run: (ctx) => loadProgress(ctx, ctx.durationSeconds, 2_000),
-  }),
+  // 200 members reading, each sending its read tracker's batch of 10 passages every 10 s (the tracker's
+  // flush interval), open loop: the batches go out on schedule, spread evenly, whatever the answers.
+  progressBatchCase(1),
+  // Five times that: each member every 2 s.
+  progressBatchCase(5),
   // The moderators' dashboard: 200 members × 60 days, behind-the-pace list and a heatmap of 20 passages.
   ...sequentialPair({
     name: `progress dashboard, ${BENCH_PROGRESS.days} days × ${BENCH_PROGRESS.members} members`,
@@ -208,6 +203,10 @@ export const cases: BenchCase<unknown>[] = [
 ];
 
 const BATCH_SIZE = 10;
+/** The read tracker's flush interval (app/components/progress/read-tracker.tsx). */
+const TRACKER_FLUSH_SECONDS = 10;
+/** At least one whole flush interval is measured, so every member sends at least once. */
+const OPEN_LOOP_MIN_SECONDS = TRACKER_FLUSH_SECONDS;
 
 /** Member `member`'s batch number `round`: the next 10 passages of the course, as the tracker sends them. */
 function postBatch(ctx: BenchContext, member: number, round: number) {
@@ -225,29 +224,81 @@ function postBatch(ctx: BenchContext, member: number, round: number) {
   });
 }
 
-/** Every member in a loop for `seconds`: request rate, latency percentiles, and any failures. */
-async function loadProgress(ctx: BenchContext, seconds: number, roundOffset: number): Promise<CaseResult> {
+/** Each member's next round: batches only move forward, so a batch seldom repeats an earlier one. */
+interface BatchState {
+  rounds: number[];
+}
+
+/**
+ * The tracker's load at `times` × its real rate: every member one batch per 10 s / `times`, the
+ * batches of all members spread evenly over that interval (200 members: 20 req/s × `times`).
+ */
+function progressBatchCase(times: number): BenchCase<unknown> {
+  const members = BENCH_PROGRESS.members;
+  const rate = (members / TRACKER_FLUSH_SECONDS) * times;
+  return defineCase<BatchState>({
+    name: `progress batches, ${members} members, one each per ${TRACKER_FLUSH_SECONDS / times} s (${rate} req/s, open loop)`,
+    async setup(ctx) {
+      const state: BatchState = { rounds: sharedRounds(ctx) };
+      const answer = await postBatch(ctx, 0, state.rounds[0]!++);
+      if (answer.status !== 200) throw new Error(`POST /api/progress answered ${answer.status}: ${await answer.text()}`);
+      await answer.arrayBuffer().catch(() => undefined);
+      if (ctx.warmupSeconds > 0) await openLoopProgress(ctx, state, rate, ctx.warmupSeconds);
+      return state;
+    },
+    async run(ctx, state) {
+      const before = await ctx.statementCount();
+      const result = await openLoopProgress(ctx, state, rate, Math.max(ctx.durationSeconds, OPEN_LOOP_MIN_SECONDS));
+      const statements = ((await ctx.statementCount()) - before) / Math.max(1, result.total);
+      ctx.note(`Progress batches at ${rate} req/s: ${statements.toFixed(1)} SQL statements per batch (the server's, session check included), ${result.total} batches of ${BATCH_SIZE} passages.`);
+      return result;
+    },
+  });
+}
+
+const roundsByRun = new WeakMap<BenchSeed, number[]>();
+/** One round counter per member for the whole run, shared by both progress cases. */
+function sharedRounds(ctx: BenchContext): number[] {
+  let rounds = roundsByRun.get(ctx.seed);
+  if (!rounds) roundsByRun.set(ctx.seed, (rounds = ctx.seed.progress.memberCookies.map(() => 0)));
+  return rounds;
+}
+
+/**
+ * Open loop: batch i leaves at start + i / rate (member i mod 200, its next round), whether or not
+ * earlier ones were answered. Latency counts from the scheduled moment, so a server (or load
+ * generator) that falls behind shows in the figures instead of slowing the load down.
+ */
+async function openLoopProgress(ctx: BenchContext, state: BatchState, rate: number, seconds: number): Promise<CaseResult> {
+  const total = Math.round(rate * seconds);
   const times: number[] = [];
   const failures = new Map<string, number>();
+  const fail = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
   const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    ctx.seed.progress.memberCookies.map(async (_, member) => {
-      for (let round = roundOffset; performance.now() < deadline; round += 1) {
-        const before = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const member = index % state.rounds.length;
+    const round = state.rounds[member]!++;
+    inFlight.push(
+      (async () => {
         try {
           const response = await postBatch(ctx, member, round);
           await response.arrayBuffer();
-          if (response.status !== 200) failures.set(`HTTP ${response.status}`, (failures.get(`HTTP ${response.status}`) ?? 0) + 1);
+          if (response.status !== 200) fail(`HTTP ${response.status}`);
         } catch (error) {
-          const name = error instanceof Error ? error.name : "error";
-          failures.set(name, (failures.get(name) ?? 0) + 1);
+          fail(error instanceof Error ? error.name : "error");
         }
-        times.push(performance.now() - before);
-      }
-    }),
-  );
+        times.push(performance.now() - due);
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
+  const late = performance.now() - (started + seconds * 1000);
+  if (late > 1000) fail(`the last answers came ${(late / 1000).toFixed(1)} s after the schedule ended`);
   times.sort((a, b) => a - b);
   const at = (fraction: number) => times[Math.min(times.length - 1, Math.floor(fraction * times.length))] ?? 0;
   return {

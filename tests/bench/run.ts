@@ -608,6 +608,7 @@ async function main(): Promise<number> {
         return cookie;
       },
       seed,
+      statementCount: () => server.queryCount(),
       log: (message) => console.log(`bench:   ${message}`),
       note(line) {
         extras.notes.push(line);
