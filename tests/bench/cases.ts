@@ -142,6 +142,12 @@ function pageCase(options: {
   });
 }
 
+const BATCH_SIZE = 10;
+/** The read tracker's flush interval (app/components/progress/read-tracker.tsx). */
+const TRACKER_FLUSH_SECONDS = 10;
+/** At least one whole flush interval is measured, so every member sends at least once. */
+const OPEN_LOOP_MIN_SECONDS = TRACKER_FLUSH_SECONDS;
+
 export const STATIC_BASELINE = "static file (baseline)";
 const LESSON_PATH = "/courses/how-databases-keep-promises/day/1";
 
@@ -202,11 +208,6 @@ export const cases: BenchCase<unknown>[] = [
   ...socketCases(),
 ];
 
-const BATCH_SIZE = 10;
-/** The read tracker's flush interval (app/components/progress/read-tracker.tsx). */
-const TRACKER_FLUSH_SECONDS = 10;
-/** At least one whole flush interval is measured, so every member sends at least once. */
-const OPEN_LOOP_MIN_SECONDS = TRACKER_FLUSH_SECONDS;
 
 /** Member `member`'s batch number `round`: the next 10 passages of the course, as the tracker sends them. */
 function postBatch(ctx: BenchContext, member: number, round: number) {
