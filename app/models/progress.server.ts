@@ -3,10 +3,13 @@
  * done, the local days a member read on, and what the course page, the member's progress page and a
  * group's dashboard show of them. The rules themselves are pure, in progress-rules.ts.
  */
+import { join, sqltag } from "@prisma/client/runtime/client";
 import { z } from "zod";
 import type { Db } from "~/db/client.server.ts";
+import { can, type Role } from "./authz.ts";
 import { isUniqueViolation } from "./client-ids.server.ts";
-import { currentDay, isDayLocked, type Pace } from "./pace.ts";
+import { revisionPassages } from "./passage-cache.server.ts";
+import { currentDay, isDayLocked, lockedDayMessage, readerOpenThrough, type Pace } from "./pace.ts";
 import {
   calendarWeeks,
   readTimeProblem,
@@ -15,7 +18,6 @@ import {
   localDay,
   progressVisibility,
   MAX_BATCH,
-  requiredDwellMs,
   streak,
   toCsv,
   type LessonStatus,
@@ -64,107 +66,144 @@ export type ReadBatch = z.infer<typeof readBatchSchema>;
 
 export type RecordResult =
   | { ok: true; recorded: number; ignored: number; status: LessonStatus; readCount: number; passageCount: number }
-  | { ok: false; status: 400 | 404; message: string };
+  | { ok: false; status: 400 | 403 | 404; message: string };
 
-/** The lesson of `day` with the current passages of its readings: one query. */
-async function lessonPassages(db: Db, courseSlug: string, day: number) {
-  const lesson = await db.lesson.findFirst({
-    where: { day, course: { slug: courseSlug } },
-    select: {
-      id: true,
-      courseId: true,
-      readings: { select: { id: true, currentRevision: { select: { passages: { select: { key: true, text: true } } } } } },
-    },
-  });
-  if (!lesson) return null;
-  const passages = new Map<string, { key: string; readingId: string; text: string }>();
-  for (const reading of lesson.readings) {
-    for (const passage of reading.currentRevision?.passages ?? []) passages.set(`${reading.id}\u0000${passage.key}`, { ...passage, readingId: reading.id });
+type ContextRow = { kind: string; a: string | null; b: string | null; c: string | null; d: string | null; e: string | null; f: string | null };
+
+/**
+ * Everything a batch needs to know before it writes, in one statement: the course (its owner and
+ * length, for locked days), the lesson of `day` and the current revision of each of its readings, the
+ * member's groups on the course with their pace (pace.ts decides what is locked), and the member's
+ * time zone. One row per fact, tagged by `kind`; every column as text, so both databases agree.
+ */
+async function batchContext(db: Db, userId: string, courseSlug: string, day: number) {
+  const rows = await db.$queryRaw<ContextRow[]>(sqltag`
+    SELECT 'course' AS "kind", c."id" AS "a", c."ownerId" AS "b", CAST(c."dayCount" AS TEXT) AS "c", NULL AS "d", NULL AS "e", NULL AS "f"
+      FROM "Course" c WHERE c."slug" = ${courseSlug}
+    UNION ALL
+    SELECT 'reading', l."id", r."id", r."currentRevisionId", NULL, NULL, NULL
+      FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId" LEFT JOIN "Reading" r ON r."lessonId" = l."id"
+      WHERE c."slug" = ${courseSlug} AND l."day" = ${day}
+    UNION ALL
+    SELECT 'group', m."role", g."paceMode", g."startDate", CAST(g."daysPerWeek" AS TEXT), g."timeZone", CAST(g."lockAhead" AS TEXT)
+      FROM "Membership" m JOIN "Group" g ON g."id" = m."groupId" JOIN "Course" c ON c."id" = g."courseId"
+      WHERE m."userId" = ${userId} AND c."slug" = ${courseSlug}
+    UNION ALL
+    SELECT 'prefs', p."timeZone", NULL, NULL, NULL, NULL, NULL
+      FROM "ProgressPreference" p WHERE p."userId" = ${userId}`);
+  let course: { id: string; ownerId: string | null; dayCount: number } | null = null;
+  let lessonId: string | null = null;
+  const revisions: { readingId: string; revisionId: string }[] = [];
+  const groups: { pace: Pace; mayReadAhead: boolean }[] = [];
+  let timeZone: string | null = null;
+  for (const row of rows) {
+    if (row.kind === "course") course = { id: row.a!, ownerId: row.b, dayCount: Number(row.c) };
+    else if (row.kind === "reading") {
+      lessonId = row.a;
+      if (row.b && row.c) revisions.push({ readingId: row.b, revisionId: row.c });
+    } else if (row.kind === "group") {
+      const pace: Pace = { paceMode: row.b ?? "self", startDate: row.c, daysPerWeek: row.d === null ? null : Number(row.d), timeZone: row.e ?? "UTC", lockAhead: row.f === "1" || row.f === "true" };
+      groups.push({ pace, mayReadAhead: can(row.a as Role, "lesson.viewAhead") });
+    } else if (row.kind === "prefs") timeZone = row.a;
   }
-  return { id: lesson.id, courseId: lesson.courseId, passages };
+  return { course, lessonId, revisions, groups, timeZone };
 }
 
 /**
- * Records a batch of passages in view. The whole batch is refused when a passage is not one of this
- * lesson's, or a read is dated outside the session's lifetime (before it
- * was created or more than a minute in the future: `readTimeProblem`); reads too short for the passage
- * are ignored; reads already recorded change nothing (a replayed batch is harmless).
- * Four reads, then one write transaction; two identical batches at once meet the primary key, and
- * the later one starts over and finds nothing new.
+ * Records a batch of passages in view. Refused whole when the day is locked for the member (403, as
+ * in the reader), when a passage is not one of this lesson's, or a read is dated outside the
+ * session's lifetime (before it was created or more than a minute in the future: `readTimeProblem`);
+ * reads too short for the passage are ignored; reads already recorded change nothing (a replayed
+ * batch is harmless).
+ *
+ * The statements, with the lesson's passages cached per revision (passage-cache.server.ts):
+ * 1. `batchContext`: the course, the lesson's current revisions, the member's groups and time zone;
+ * 2. one INSERT of every new read, `ON CONFLICT DO NOTHING RETURNING` the ones that were new (a read
+ *    already stored, by a replay or a copy sent at once, is simply not returned);
+ * 3. the reading days of those reads, upserted with their count recounted from the reads;
+ * 4. the lesson's progress, upserted with its read count recounted from the reads of the current
+ *    text, `RETURNING` what the answer says (and, once per lesson, one UPDATE marks it done when
+ *    the reads cover every passage).
+ * No transaction: every write is one atomic statement that recounts from the stored reads instead of
+ * adding to a total, so two copies of a batch at once, or a batch cut off half-way and sent again,
+ * end with the same rows as one batch. Only the member's first batch adds one more: their time zone
+ * (the browser's), until they choose one.
  */
 export async function recordReads(db: Db, userId: string, batch: ReadBatch, options: { sessionStart: Date }, now = new Date()): Promise<RecordResult> {
-  const lesson = await lessonPassages(db, batch.courseSlug, batch.day);
-  if (!lesson) return { ok: false, status: 404, message: "There is no such lesson." };
+  const context = await batchContext(db, userId, batch.courseSlug, batch.day);
+  const { course, lessonId } = context;
+  if (!course) return { ok: false, status: 404, message: "There is no such lesson." };
+  // A day locked for this member in the course reader (pace.ts) takes no progress either.
+  const openThrough = readerOpenThrough({ ownsCourse: course.ownerId === userId, dayCount: course.dayCount, groups: context.groups }, now);
+  if (openThrough !== null && batch.day > openThrough) return { ok: false, status: 403, message: lockedDayMessage(batch.day, openThrough) };
+  if (!lessonId) return { ok: false, status: 404, message: "There is no such lesson." };
+
+  const byRevision = await revisionPassages(db, context.revisions.map((revision) => revision.revisionId));
+  const passagesOf = new Map(context.revisions.map((revision) => [revision.readingId, byRevision.get(revision.revisionId)!]));
+  const passageCount = [...passagesOf.values()].reduce((sum, passages) => sum + passages.size, 0);
+
   const fresh = new Map<string, { readingId: string; passageKey: string; dwellMs: number; at: Date }>();
   let ignored = 0;
   for (const read of batch.reads) {
-    const id = `${read.readingId}\u0000${read.passageKey}`;
-    const passage = lesson.passages.get(id);
+    const passage = passagesOf.get(read.readingId)?.get(read.passageKey);
     if (!passage) return { ok: false, status: 400, message: `Passage ${read.passageKey} is not part of this lesson.` };
     const badTime = readTimeProblem(read.at, { sessionStart: options.sessionStart, now });
     if (badTime) return { ok: false, status: 400, message: badTime };
-    if (read.dwellMs < requiredDwellMs(passage.text)) {
+    if (read.dwellMs < passage.requiredMs) {
       ignored += 1;
       continue;
     }
+    const id = `${read.readingId}\u0000${read.passageKey}`;
     const earlier = fresh.get(id);
     if (!earlier || earlier.at.getTime() > read.at) fresh.set(id, { readingId: read.readingId, passageKey: read.passageKey, dwellMs: read.dwellMs, at: new Date(read.at) });
   }
 
-  const attempt = async () => {
-    const [prefs, existing, progress] = await Promise.all([
-      db.progressPreference.findUnique({ where: { userId }, select: { timeZone: true } }),
-      db.passageRead.findMany({ where: { userId, lessonId: lesson.id }, select: { readingId: true, passageKey: true } }),
-      db.lessonProgress.findUnique({ where: { userId_lessonId: { userId, lessonId: lesson.id } }, select: { doneAt: true, lastPassageKey: true } }),
-    ]);
-    const browserZone = batch.timeZone && isKnownTimeZone(batch.timeZone) ? batch.timeZone : null;
-    const timeZone = prefs?.timeZone ?? browserZone ?? "UTC";
-    const known = new Set(existing.map((row) => `${row.readingId}\u0000${row.passageKey}`));
-    const added = [...fresh].filter(([id]) => !known.has(id)).map(([, read]) => ({ ...read, localDay: localDay(read.at, timeZone) }));
-    const readCount = existing.filter((row) => lesson.passages.has(`${row.readingId}\u0000${row.passageKey}`)).length + added.length;
-    const allRead = readCount >= lesson.passages.size && lesson.passages.size > 0;
-    const doneAt = progress?.doneAt ?? (allRead ? now : null);
-    const last = added.toSorted((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
-    const perDay = new Map<string, number>();
-    for (const read of added) perDay.set(read.localDay, (perDay.get(read.localDay) ?? 0) + 1);
-    if (added.length > 0 || !progress) {
-      await db.$transaction([
-        ...(added.length > 0
-          ? [
-              db.passageRead.createMany({
-                data: added.map((read) => ({ userId, lessonId: lesson.id, courseId: lesson.courseId, readingId: read.readingId, passageKey: read.passageKey, dwellMs: read.dwellMs, readAt: read.at, localDay: read.localDay })),
-              }),
-            ]
-          : []),
-        ...[...perDay].map(([day, count]) => db.readingDay.upsert({ where: { userId_day: { userId, day } }, create: { userId, day, count }, update: { count: { increment: count } } })),
-        db.lessonProgress.upsert({
-          where: { userId_lessonId: { userId, lessonId: lesson.id } },
-          create: { userId, lessonId: lesson.id, courseId: lesson.courseId, readCount, lastPassageKey: last?.passageKey ?? null, doneAt, updatedAt: now },
-          update: { readCount, doneAt, ...(last ? { lastPassageKey: last.passageKey, updatedAt: now } : {}) },
-        }),
-        // The browser's time zone, until the member chooses one on their progress page.
-        ...(!prefs && browserZone ? [db.progressPreference.upsert({ where: { userId }, create: { userId, timeZone: browserZone }, update: {} })] : []),
-      ]);
-    }
-    return { added: added.length, readCount, doneAt };
-  };
-
-  let outcome: Awaited<ReturnType<typeof attempt>>;
-  try {
-    outcome = await attempt();
-  } catch (error) {
-    // The same batch sent twice at once: the other request stored it; look again.
-    if ((error as { code?: string }).code !== "P2002") throw error;
-    outcome = await attempt();
+  const browserZone = batch.timeZone && isKnownTimeZone(batch.timeZone) ? batch.timeZone : null;
+  const timeZone = context.timeZone ?? browserZone ?? "UTC";
+  const reads = [...fresh.values()].map((read) => ({ ...read, localDay: localDay(read.at, timeZone) }));
+  const added =
+    reads.length === 0
+      ? []
+      : await db.$queryRaw<{ passageKey: string; localDay: string; readAt: Date | string }[]>(sqltag`
+          INSERT INTO "PassageRead" ("userId", "readingId", "passageKey", "lessonId", "courseId", "dwellMs", "readAt", "localDay")
+          VALUES ${join(reads.map((read) => sqltag`(${userId}, ${read.readingId}, ${read.passageKey}, ${lessonId}, ${course.id}, ${read.dwellMs}, ${read.at}, ${read.localDay})`))}
+          ON CONFLICT DO NOTHING
+          RETURNING "passageKey", "localDay", "readAt"`);
+  if (added.length > 0) {
+    const days = [...new Set(added.map((read) => read.localDay))];
+    await db.$executeRaw(sqltag`
+      INSERT INTO "ReadingDay" ("userId", "day", "count")
+      SELECT "userId", "localDay", COUNT(*) FROM "PassageRead"
+      WHERE "userId" = ${userId} AND "localDay" IN (${join(days)})
+      GROUP BY "userId", "localDay"
+      ON CONFLICT ("userId", "day") DO UPDATE SET "count" = excluded."count"`);
   }
-  return {
-    ok: true,
-    recorded: outcome.added,
-    ignored,
-    readCount: outcome.readCount,
-    passageCount: lesson.passages.size,
-    status: lessonStatus({ readCount: outcome.readCount, doneAt: outcome.doneAt }, lesson.passages.size),
-  };
+  // The passage read last ("continue where you left off"): the latest of the new reads.
+  const last = added.length > 0 ? added.reduce((latest, read) => (new Date(read.readAt).getTime() >= new Date(latest.readAt).getTime() ? read : latest)) : null;
+  const [progress] = await db.$queryRaw<{ readCount: number | bigint; doneAt: Date | string | null }[]>(sqltag`
+    INSERT INTO "LessonProgress" ("userId", "lessonId", "courseId", "readCount", "doneAt", "lastPassageKey", "startedAt", "updatedAt")
+    VALUES (${userId}, ${lessonId}, ${course.id}, (
+      SELECT COUNT(*) FROM "PassageRead" pr
+      JOIN "Reading" r ON r."id" = pr."readingId"
+      JOIN "Passage" p ON p."revisionId" = r."currentRevisionId" AND p."key" = pr."passageKey"
+      WHERE pr."userId" = ${userId} AND pr."lessonId" = ${lessonId}
+    ), NULL, ${last?.passageKey ?? null}, ${now}, ${now})
+    ON CONFLICT ("userId", "lessonId") DO UPDATE SET
+      "readCount" = excluded."readCount",
+      "lastPassageKey" = COALESCE(excluded."lastPassageKey", "LessonProgress"."lastPassageKey"),
+      "updatedAt" = CASE WHEN excluded."lastPassageKey" IS NULL THEN "LessonProgress"."updatedAt" ELSE excluded."updatedAt" END
+    RETURNING "readCount", "doneAt"`);
+  const readCount = Number(progress?.readCount ?? 0);
+  let doneAt = progress?.doneAt ? new Date(progress.doneAt) : null;
+  // Every passage read: the lesson is done (once per lesson and member; marking it undone and
+  // reading on makes it done again).
+  if (!doneAt && passageCount > 0 && readCount >= passageCount) {
+    await db.lessonProgress.updateMany({ where: { userId, lessonId, doneAt: null }, data: { doneAt: now } });
+    doneAt = now;
+  }
+  // The browser's time zone, until the member chooses one on their progress page.
+  if (!context.timeZone && browserZone) await againOnUniqueViolation(() => db.progressPreference.upsert({ where: { userId }, create: { userId, timeZone: browserZone }, update: {} }));
+  return { ok: true, recorded: added.length, ignored, readCount, passageCount, status: lessonStatus({ readCount, doneAt }, passageCount) };
 }
 
 /**

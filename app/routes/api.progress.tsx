@@ -42,8 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const issue = parsed.error.issues[0];
     return reply({ error: `Invalid batch${issue?.path.length ? ` (${issue.path.join(".")})` : ""}: ${issue?.message ?? "not a batch of reads."}` }, { status: 400 });
   }
-  const locked = await lockedDay(context, context.auth.user.id, parsed.data.courseSlug, parsed.data.day);
-  if (locked) return reply({ error: locked }, { status: 403 });
+  // The day's lock (403), the lesson (404) and its passages (400) are checked by recordReads, in its one read.
   const result = await recordReads(context.db, context.auth.user.id, parsed.data, { sessionStart: context.auth.session.createdAt });
   if (!result.ok) return reply({ error: result.message }, { status: result.status });
   return reply(result);
