@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { can, ROLES } from "./authz.ts";
 import {
+  DASHBOARD_PAGE_SIZE,
+  membersPage,
   calendarWeeks,
   csvField,
   isRead,
@@ -152,5 +154,23 @@ describe("readTimeProblem: a read must be dated within its session's lifetime", 
     expect(readTimeProblem(1_000, { sessionStart, now })).toContain("before you signed in");
     expect(readTimeProblem(sessionStart.getTime() - PAST_SLACK_MS - 1, { sessionStart, now })).toContain("before you signed in");
     expect(readTimeProblem(now.getTime() + FUTURE_SLACK_MS + 1, { sessionStart, now })).toContain("future");
+  });
+});
+
+describe("membersPage: the dashboard's page of members", () => {
+  it("pages 200 members 50 at a time, the last page with the rest", () => {
+    expect(DASHBOARD_PAGE_SIZE).toBe(50);
+    expect(membersPage(null, 200)).toEqual({ page: 1, pageCount: 4, offset: 0, first: 1, last: 50, total: 200 });
+    expect(membersPage("2", 200)).toMatchObject({ page: 2, offset: 50, first: 51, last: 100 });
+    expect(membersPage("4", 190)).toMatchObject({ page: 4, pageCount: 4, offset: 150, first: 151, last: 190 });
+  });
+  it("shows the nearest page that exists for junk and out-of-range values", () => {
+    for (const junk of ["", "abc", "-1", "0", "1.5", "2e3", "0x10", " ", "１"]) expect(membersPage(junk, 200).page, junk).toBe(1);
+    expect(membersPage("5", 200).page).toBe(4);
+    expect(membersPage("9".repeat(400), 200).page).toBe(4);
+    expect(membersPage("03", 200).page).toBe(3);
+  });
+  it("has one (empty) page for a group without members", () => {
+    expect(membersPage("3", 0)).toEqual({ page: 1, pageCount: 1, offset: 0, first: 0, last: 0, total: 0 });
   });
 });

@@ -174,3 +174,31 @@ export function csvField(value: string | number): string {
 export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
+
+/** Members per page of a group's progress dashboard (the CSV export has everyone). */
+export const DASHBOARD_PAGE_SIZE = 50;
+
+export interface MembersPage {
+  /** 1-based; always a page that exists (page 1 of an empty group). */
+  page: number;
+  pageCount: number;
+  /** Rows to skip before this page. */
+  offset: number;
+  /** "Members 51–100 of 200": the first and last member on the page, 1-based (0 and 0 when none). */
+  first: number;
+  last: number;
+  total: number;
+}
+
+/**
+ * The page of `?page=` to show: junk (not a whole number, empty, negative) is page 1, a page past
+ * the end is the last one. Never throws, so no `?page=` value makes the dashboard fail.
+ */
+export function membersPage(asked: string | null, total: number, size = DASHBOARD_PAGE_SIZE): MembersPage {
+  const pageCount = Math.max(1, Math.ceil(total / size));
+  const number = asked !== null && /^\s*\d{1,15}\s*$/.test(asked) ? Number(asked) : asked !== null && /^\s*\d+\s*$/.test(asked) ? pageCount : 1;
+  const page = Math.min(pageCount, Math.max(1, number));
+  const offset = (page - 1) * size;
+  const last = Math.min(total, offset + size);
+  return { page, pageCount, offset, first: last > offset ? offset + 1 : 0, last, total };
+}

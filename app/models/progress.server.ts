@@ -12,6 +12,8 @@ import { revisionPassages } from "./passage-cache.server.ts";
 import { currentDay, isDayLocked, lockedDayMessage, readerOpenThrough, type Pace } from "./pace.ts";
 import {
   calendarWeeks,
+  DASHBOARD_PAGE_SIZE,
+  membersPage,
   readTimeProblem,
   isKnownTimeZone,
   lessonStatus,
@@ -464,17 +466,27 @@ export interface DashboardGroup extends Pace {
   course: { id: string; dayCount: number };
 }
 
-/** Members × days for a group's moderators, and who is behind the group's pace. Five queries. */
+/** Members × days for a group's moderators, and who is behind the group's pace: everyone (the CSV export). */
 export async function groupProgressGrid(db: Db, group: DashboardGroup, now = new Date()) {
   const [members, lessons, counts] = await Promise.all([
-    db.membership.findMany({ where: { groupId: group.id }, orderBy: { joinedAt: "asc" }, select: { role: true, user: { select: { id: true, displayName: true } } } }),
+    db.membership.findMany({ where: { groupId: group.id }, orderBy: [{ joinedAt: "asc" }, { userId: "asc" }], select: { role: true, user: { select: { id: true, displayName: true } } } }),
     db.lesson.findMany({ where: { courseId: group.course.id }, orderBy: { day: "asc" }, select: { id: true, day: true, title: true } }),
     passageCounts(db, group.course.id),
   ]);
-  const progress = await db.lessonProgress.findMany({
-    where: { courseId: group.course.id, userId: { in: members.map((member) => member.user.id) } },
-    select: { userId: true, lessonId: true, readCount: true, doneAt: true },
-  });
+  return gridRows(db, group, members, lessons, counts, now);
+}
+
+type GridMember = { role: string; user: { id: string; displayName: string } };
+type GridLesson = { id: string; day: number; title: string };
+
+/** The rows of `members`: each day's status, days done, days behind the pace. One query. */
+async function gridRows(db: Db, group: DashboardGroup, members: GridMember[], lessons: GridLesson[], counts: Map<string, { day: number; passages: number }>, now: Date) {
+  const progress = members.length
+    ? await db.lessonProgress.findMany({
+        where: { courseId: group.course.id, userId: { in: members.map((member) => member.user.id) } },
+        select: { userId: true, lessonId: true, readCount: true, doneAt: true },
+      })
+    : [];
   const byKey = new Map(progress.map((row) => [`${row.userId}:${row.lessonId}`, row]));
   const paceDay = group.paceMode === "scheduled" ? currentDay(group, group.course.dayCount, now) : null;
   const rows = members.map((member) => {
@@ -485,6 +497,83 @@ export async function groupProgressGrid(db: Db, group: DashboardGroup, now = new
   });
   return { lessons: lessons.map((lesson) => ({ day: lesson.day, title: lesson.title, id: lesson.id })), rows, paceDay };
 }
+
+/**
+ * The dashboard: one page of the members grid (DASHBOARD_PAGE_SIZE, in the order they joined), and
+ * the group's totals over every member, counted in SQL without loading them: how many members, how
+ * many have done each day, and who is behind the pace. `askedPage` is `?page=` as given: membersPage
+ * turns junk into the nearest page that exists.
+ */
+export async function groupProgressPage(db: Db, group: DashboardGroup, askedPage: string | null, now = new Date(), size = DASHBOARD_PAGE_SIZE) {
+  const paceDay = group.paceMode === "scheduled" ? currentDay(group, group.course.dayCount, now) : null;
+  const [total, lessons, counts, doneByLesson, behind] = await Promise.all([
+    db.membership.count({ where: { groupId: group.id } }),
+    db.lesson.findMany({ where: { courseId: group.course.id }, orderBy: { day: "asc" }, select: { id: true, day: true, title: true } }),
+    passageCounts(db, group.course.id),
+    // Members who have done each lesson (lessonStatus's "done": marked done, or every passage of the current text read).
+    db.$queryRaw<{ lessonId: string; members: number | bigint }[]>(sqltag`
+      WITH ${passagesPerLesson(group.course.id)}
+      SELECT lp."lessonId" AS "lessonId", COUNT(*) AS "members"
+      FROM "LessonProgress" lp
+      JOIN "Membership" m ON m."userId" = lp."userId" AND m."groupId" = ${group.id}
+      LEFT JOIN pc ON pc."lessonId" = lp."lessonId"
+      WHERE lp."courseId" = ${group.course.id} AND ${lessonDone}
+      GROUP BY lp."lessonId"`),
+    // Everyone with a day up to the pace not done, in the order they joined (self-paced: nobody).
+    paceDay === null
+      ? Promise.resolve([])
+      : db.$queryRaw<{ userId: string; displayName: string; done: number | bigint }[]>(sqltag`
+          WITH ${passagesPerLesson(group.course.id)}
+          SELECT u."id" AS "userId", u."displayName" AS "displayName", COUNT(d."lessonId") AS "done"
+          FROM "Membership" m
+          JOIN "User" u ON u."id" = m."userId"
+          LEFT JOIN (
+            SELECT lp."userId" AS "userId", lp."lessonId" AS "lessonId"
+            FROM "LessonProgress" lp
+            JOIN "Lesson" l ON l."id" = lp."lessonId"
+            LEFT JOIN pc ON pc."lessonId" = lp."lessonId"
+            WHERE lp."courseId" = ${group.course.id} AND l."day" <= ${paceDay} AND ${lessonDone}
+          ) d ON d."userId" = m."userId"
+          WHERE m."groupId" = ${group.id}
+          GROUP BY u."id", u."displayName", m."joinedAt"
+          ORDER BY m."joinedAt", u."id"`),
+  ]);
+  const page = membersPage(askedPage, total, size);
+  const members = await db.membership.findMany({
+    where: { groupId: group.id },
+    orderBy: [{ joinedAt: "asc" }, { userId: "asc" }],
+    skip: page.offset,
+    take: size,
+    select: { role: true, user: { select: { id: true, displayName: true } } },
+  });
+  const grid = await gridRows(db, group, members, lessons, counts, now);
+  const dueLessons = paceDay === null ? 0 : lessons.filter((lesson) => lesson.day <= paceDay).length;
+  const doneCounts = new Map(doneByLesson.map((row) => [row.lessonId, Number(row.members)]));
+  return {
+    ...grid,
+    page,
+    totals: {
+      members: total,
+      doneByDay: lessons.map((lesson) => doneCounts.get(lesson.id) ?? 0),
+      behind: behind.map((row) => ({ userId: row.userId, displayName: row.displayName, behind: dueLessons - Number(row.done) })).filter((row) => row.behind > 0),
+    },
+  };
+}
+
+/** `pc`: the passages in the current text of each lesson of a course (for "every passage read"). */
+function passagesPerLesson(courseId: string) {
+  return sqltag`pc AS (
+    SELECT r."lessonId" AS "lessonId", COUNT(p."id") AS "passages"
+    FROM "Reading" r
+    JOIN "Lesson" l ON l."id" = r."lessonId"
+    LEFT JOIN "Passage" p ON p."revisionId" = r."currentRevisionId"
+    WHERE l."courseId" = ${courseId}
+    GROUP BY r."lessonId"
+  )`;
+}
+
+/** lessonStatus's "done" for a LessonProgress row `lp` beside its lesson's `pc`. */
+const lessonDone = sqltag`(lp."doneAt" IS NOT NULL OR (pc."passages" > 0 AND lp."readCount" >= pc."passages"))`;
 
 export interface HeatPassage {
   key: string;

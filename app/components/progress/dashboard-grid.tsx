@@ -23,7 +23,23 @@ export interface GridRow {
   behind: number;
 }
 
-export function ProgressGrid({ lessons, rows, paceDay }: { lessons: { day: number; title: string }[]; rows: GridRow[]; paceDay: number | null }) {
+/**
+ * `rows` may be one page of the members; `doneByDay` (members who have done each day) and `members`
+ * are the whole group's, shown as the table's last row.
+ */
+export function ProgressGrid({
+  lessons,
+  rows,
+  paceDay,
+  doneByDay,
+  members,
+}: {
+  lessons: { day: number; title: string }[];
+  rows: GridRow[];
+  paceDay: number | null;
+  doneByDay?: readonly number[];
+  members?: number;
+}) {
   return (
     <div className="progress-grid-scroll" tabIndex={0} role="region" aria-label="Members and days">
       <table className="progress-grid">
@@ -55,6 +71,17 @@ export function ProgressGrid({ lessons, rows, paceDay }: { lessons: { day: numbe
             </tr>
           ))}
         </tbody>
+        {doneByDay && members !== undefined ? (
+          <tfoot>
+            <tr className="progress-grid-totals">
+              <th scope="row">{`Done by, of all ${members}`}</th>
+              <td />
+              {doneByDay.map((count, index) => (
+                <td key={index}>{count}</td>
+              ))}
+            </tr>
+          </tfoot>
+        ) : null}
       </table>
     </div>
   );
