@@ -204,7 +204,8 @@ export async function recordReads(db: Db, userId: string, batch: ReadBatch, opti
     doneAt = now;
   }
   // The browser's time zone, until the member chooses one on their progress page.
-  if (!context.timeZone && browserZone) await againOnUniqueViolation(() => db.progressPreference.upsert({ where: { userId }, create: { userId, timeZone: browserZone }, update: {} }));
+  // One statement (Prisma's upsert would be a transaction of three); a choice made meanwhile stays.
+  if (!context.timeZone && browserZone) await db.$executeRaw(sqltag`INSERT INTO "ProgressPreference" ("userId", "timeZone") VALUES (${userId}, ${browserZone}) ON CONFLICT ("userId") DO NOTHING`);
   return { ok: true, recorded: added.length, ignored, readCount, passageCount, status: lessonStatus({ readCount, doneAt }, passageCount) };
 }
 

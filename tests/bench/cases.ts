@@ -8,6 +8,7 @@ import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
 import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, type BenchSeed } from "./content.ts";
 import { socketCases } from "./socket-cases.ts";
+import { DASHBOARD_PAGE_SIZE } from "~/models/progress-rules.ts";
 
 export interface BenchContext {
   /**
@@ -197,9 +198,10 @@ export const cases: BenchCase<unknown>[] = [
   progressBatchCase(1),
   // Five times that: each member every 2 s.
   progressBatchCase(5),
-  // The moderators' dashboard: 200 members × 60 days, behind-the-pace list and a heatmap of 20 passages.
+  // The moderators' dashboard of 200 members × 60 days: its first page of the members grid
+  // (DASHBOARD_PAGE_SIZE), the group's totals over all 200, the behind-the-pace list and a heatmap of 20 passages.
   ...sequentialPair({
-    name: `progress dashboard, ${BENCH_PROGRESS.days} days × ${BENCH_PROGRESS.members} members`,
+    name: `progress dashboard, ${BENCH_PROGRESS.days} days × ${BENCH_PROGRESS.members} members, ${DASHBOARD_PAGE_SIZE} a page`,
     mustContain: BENCH_DASHBOARD_MARKER,
     target: async (ctx) => ({ path: ctx.seed.progress.dashboardPath, headers: { cookie: ctx.seed.progress.moderatorCookie } }),
   }),

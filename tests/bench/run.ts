@@ -25,6 +25,7 @@ import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedBench
 import { countDiscussionQueries, extraStatements, largestInList, type DiscussionQueries } from "./query-count.ts";
 import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
+import { DASHBOARD_PAGE_SIZE } from "~/models/progress-rules.ts";
 import { cases, checkPage, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
 import { COMMENTS, CONNECT_BATCH, SOCKET_CLIENTS, STORM_RATE, STORM_RECEIVERS, WARMUP_COMMENTS, socketNotes } from "./socket-cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
@@ -451,10 +452,19 @@ pages, seeded through the app's model functions before the server starts (\`test
   nested), answers marked on half the questions that have replies, and about 500 reactions; opened at
   its last thread, as a link to a comment opens it (the page sends only the open passage's threads).
 - **progress dashboard**: the moderators' dashboard of a group of ${BENCH_PROGRESS.members} members following a ${BENCH_PROGRESS.days}-day course
-  on a schedule (written straight into the tables), at day ${BENCH_PROGRESS.paceDay}.
+  on a schedule (written straight into the tables), at day ${BENCH_PROGRESS.paceDay}: the first page of its members grid
+  (${DASHBOARD_PAGE_SIZE} members a page, \`?page=\`), with the group's totals — members, done per day, who is behind the
+  pace — counted in SQL over all ${BENCH_PROGRESS.members}, and the heatmap of the pace day.
 
-**progress batches** has all ${BENCH_PROGRESS.members} members of that group post their read tracker's batches of 10 passages
-(\`POST /api/progress\`) at once, each member its next batch as soon as the last was answered.
+**progress batches** (two cases) is the read tracker's real load, open loop: each of the ${BENCH_PROGRESS.members} members of that
+group posts one batch of 10 passages (\`POST /api/progress\`) every 10 s, the tracker's flush interval, the members'
+batches spread evenly over it (${BENCH_PROGRESS.members / 10} req/s); then five times that (each member every 2 s, ${BENCH_PROGRESS.members / 2} req/s). Every batch
+leaves on schedule whether or not the earlier ones were answered, and its latency counts from its scheduled
+moment, so a server that falls behind shows in p95 and p99 (and as a problem when the last answers come more
+than 1 s after the schedule ended) instead of slowing the load down. Each case measures max(\`BENCH_DURATION\`,
+10) s, so every member sends at least once; a member's batches move on through the course's passages, so
+they seldom repeat one already stored. Under the table: the SQL statements per batch as the server counted
+them, the session check included.
 
 The socket cases (\`tests/bench/socket-cases.ts\`) put N clients (${SOCKET_CLIENTS.map(count).join(", ")}) in one lesson room
 during a live session. Each client is a different member of one group, seeded before the server starts
@@ -499,6 +509,8 @@ Under the table:
   for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
   the number of queries must not grow with the number of threads. The SQL statements those operations
   sent are given too; one operation with an \`include\` can take several.
+- **Progress batches**: the SQL statements per batch of each progress case, counted in the server process like
+  the discussion page's below (all its statements over the measured window, divided by the batches).
 - **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page,
   opened at its last thread (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
   adapter: everything a request costs the database, from the session check to recording the visit.

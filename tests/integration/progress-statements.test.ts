@@ -62,6 +62,10 @@ describe.skipIf(Boolean(postgresBaseUrl))("SQL statements per progress batch (SQ
     // The first batch of a member: the passages may be loaded, the browser's time zone is saved.
     const first = await counted(reader, batch(DEMO_COURSE_SLUG, 1, passages.slice(0, 2)));
     expect(first.status).toBe(200);
+    // At most two more than later batches: the passages of a revision not cached yet, and the browser's time zone saved.
+    expect(first.batch.length).toBeLessThanOrEqual(6);
+    expect(first.batch.join("\n")).not.toMatch(/BEGIN/);
+    expect((await db().progressPreference.findUniqueOrThrow({ where: { userId: reader.id } })).timeZone).toBe("Europe/Berlin");
     const loads = passageCacheStats.loads;
     for (const slice of [passages.slice(2, 4), passages.slice(4, 6)]) {
       const next = await counted(reader, batch(DEMO_COURSE_SLUG, 1, slice));
