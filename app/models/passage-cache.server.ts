@@ -7,8 +7,8 @@
  * (each reading's `currentRevisionId`) is read from the database on every batch; only the passages,
  * the big part, come from here. Bounded: the least recently used revisions go first.
  *
- * Kept apart from the discussion page's per-revision cache (group-lesson), which holds more than the
- * tracker needs (markup, kinds, positions).
+ * Only what the tracker needs (text and dwell time per key): a cache of the discussion page's would
+ * hold more (markup, kinds, positions) and can live beside this one.
  */
 import type { Db } from "~/db/client.server.ts";
 import { requiredDwellMs } from "./progress-rules.ts";
