@@ -111,6 +111,49 @@ test("at 1440 px: title and text first; threads beside their passages; opening o
   await shoot(page, "lesson-thread-1440");
 });
 
+test("without JavaScript: at 1440 px an open thread sits in the margin and no passage moves; on a phone it opens below its passage", async ({ page, newContext }) => {
+  test.setTimeout(90_000);
+  const group = await ownGroup(page);
+  await openLesson(page, `${group}/day/1`);
+  const second = await startOf(paragraphs(page).nth(1));
+  await postOn(page, second, "The log is written before the page: that is the whole promise.");
+  await postOn(page, second, "And the checkpoint is what keeps the log short.");
+
+  const plain = await (await newContext({ storageState: await page.context().storageState(), javaScriptEnabled: false, viewport: { width: 1440, height: 900 } })).newPage();
+  await plain.goto(`${group}/day/1`);
+  const before = await passageTops(plain);
+  const link = plain.getByRole("link", { name: new RegExp(`^2 comments on “${second}`) });
+  await link.click();
+  await expect(plain).toHaveURL(/\?open=[^#]+#p-/);
+  const panel = plain.getByRole("region", { name: new RegExp(`^Comments on “${second}`) });
+  await expect(panel.getByRole("article")).toHaveCount(2);
+  await expect(panel.getByLabel("Your comment").last()).toBeVisible();
+  expect(await passageTops(plain), "no passage moved when the thread opened").toEqual(before);
+
+  // In the margin: right of the text, its top at its passage's, and taller than the passage (so it
+  // would have pushed the text down if it were in the text's flow).
+  const passageBox = (await paragraphs(plain).nth(1).boundingBox())!;
+  const panelBox = (await panel.boundingBox())!;
+  expect(panelBox.x).toBeGreaterThan(passageBox.x + passageBox.width);
+  expect(panelBox.x + panelBox.width).toBeLessThanOrEqual(1440);
+  expect(Math.abs(panelBox.y - passageBox.y)).toBeLessThan(48);
+  expect(panelBox.height).toBeGreaterThan(passageBox.height + 40);
+  // Closing it (the same link) leaves the text where it was too.
+  await link.click();
+  await expect(panel).toBeHidden();
+  expect(await passageTops(plain)).toEqual(before);
+
+  // A phone without scripts: the thread opens in the flow, below its passage, within the screen.
+  await plain.setViewportSize({ width: 375, height: 812 });
+  await link.click();
+  await expect(panel.getByRole("article")).toHaveCount(2);
+  const phonePassage = (await paragraphs(plain).nth(1).boundingBox())!;
+  const phonePanel = (await panel.boundingBox())!;
+  expect(phonePanel.y).toBeGreaterThanOrEqual(phonePassage.y + phonePassage.height);
+  expect(phonePanel.x).toBeGreaterThanOrEqual(0);
+  expect(phonePanel.x + phonePanel.width).toBeLessThanOrEqual(375);
+});
+
 test("on a phone: the first screen, a one-line header, and a thread in a sheet with the words above it", async ({ page }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 375, height: 812 });
