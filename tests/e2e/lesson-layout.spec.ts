@@ -6,22 +6,11 @@
  * side panel beside the text (collapsible) or a drawer on a phone, and ending it asks first — with
  * scripts in a dialog, without them in a confirmation step.
  *
- * With SCREENSHOTS=1 the tests also save the screenshots in docs/screenshots/.
+ * With SCREENSHOTS=1 the live-session test also saves lesson-live-* in docs/screenshots/ (the other
+ * pages' are taken by screenshots.spec.ts).
  */
 import type { Locator, Page } from "@playwright/test";
-import { expect, newUser, open, signUp, test, startOwnGroup } from "./support.ts";
-
-const SHOTS = process.env.SCREENSHOTS === "1";
-
-async function shoot(page: Page, name: string) {
-  if (!SHOTS) return;
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: `docs/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
+import { expect, newUser, open, shoot, signUp, test, startOwnGroup } from "./support.ts";
 
 /** A new person starts a self-paced group for the demo course: its path. */
 async function ownGroup(page: Page) {
@@ -108,7 +97,6 @@ test("at 1440 px: title and text first; threads beside their passages; opening o
   await toggle.click();
   await expect(panel.getByRole("article")).toHaveCount(2);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shoot(page, "lesson-thread-1440");
 });
 
 test("without JavaScript: at 1440 px an open thread sits in the margin and no passage moves; on a phone it opens below its passage", async ({ page, newContext }) => {
@@ -188,7 +176,6 @@ test("on a phone: the first screen, a one-line header, and a thread in a sheet w
   await sheet.getByLabel("Your comment").fill("Read on a phone.");
   await sheet.getByRole("button", { name: "Post", exact: true }).click();
   await expect(sheet.getByRole("article").filter({ hasText: "Read on a phone." })).toBeVisible();
-  await shoot(page, "lesson-thread-375");
 
   // Escape closes it and focus goes back to the toggle.
   await sheet.getByRole("article").filter({ hasText: "Read on a phone." }).click();
