@@ -183,6 +183,24 @@ test("on a phone: the first screen, a one-line header, and a thread in a sheet w
   await expect(sheet).toBeHidden();
   await expect(toggle).toBeFocused();
   await expect(toggle).toHaveAttribute("aria-expanded", "false");
+
+  // Swiped down by its head: a short drag springs back, a long one closes it and focus goes back.
+  await toggle.click();
+  await expect(sheet).toBeVisible();
+  const swipe = async (distance: number) => {
+    const box = (await sheet.boundingBox())!;
+    const x = box.x + box.width / 2;
+    await page.mouse.move(x, box.y + 14);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + 14 + distance, { steps: 6 });
+    await page.mouse.up();
+  };
+  await swipe(20);
+  await expect(sheet).toBeVisible();
+  await swipe(200);
+  await expect(sheet).toBeHidden();
+  await expect(toggle).toBeFocused();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
 });
 
 test("a live session: a side panel beside the text at 1440 px, a drawer on a phone; ending it asks first", async ({ page, newContext }) => {
