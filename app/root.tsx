@@ -90,7 +90,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
                     </NavLink>
                   </li>
                   <li>
-                    <NavLink to="/account">{user.displayName}</NavLink>
+                    {/* On phones a person glyph stands in for the name (no visible text then: the name is the link's name). */}
+                    <NavLink to="/account" className="nav-account">
+                      <svg className="nav-icon" aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+                        <path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4.5 20a7.5 7.5 0 0 1 15 0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+                      </svg>
+                      <span className="nav-label">{user.displayName}</span>
+                    </NavLink>
                   </li>
                   <li>
                     <Form method="post" action="/logout">

@@ -6,22 +6,11 @@
  * side panel beside the text (collapsible) or a drawer on a phone, and ending it asks first — with
  * scripts in a dialog, without them in a confirmation step.
  *
- * With SCREENSHOTS=1 the tests also save the screenshots in docs/screenshots/.
+ * With SCREENSHOTS=1 the live-session test also saves lesson-live-* in docs/screenshots/ (the other
+ * pages' are taken by screenshots.spec.ts).
  */
 import type { Locator, Page } from "@playwright/test";
-import { expect, newUser, open, signUp, test, startOwnGroup } from "./support.ts";
-
-const SHOTS = process.env.SCREENSHOTS === "1";
-
-async function shoot(page: Page, name: string) {
-  if (!SHOTS) return;
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: `docs/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
+import { expect, newUser, open, shoot, signUp, test, startOwnGroup } from "./support.ts";
 
 /** A new person starts a self-paced group for the demo course: its path. */
 async function ownGroup(page: Page) {
@@ -108,7 +97,49 @@ test("at 1440 px: title and text first; threads beside their passages; opening o
   await toggle.click();
   await expect(panel.getByRole("article")).toHaveCount(2);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shoot(page, "lesson-thread-1440");
+});
+
+test("without JavaScript: at 1440 px an open thread sits in the margin and no passage moves; on a phone it opens below its passage", async ({ page, newContext }) => {
+  test.setTimeout(90_000);
+  const group = await ownGroup(page);
+  await openLesson(page, `${group}/day/1`);
+  const second = await startOf(paragraphs(page).nth(1));
+  await postOn(page, second, "The log is written before the page: that is the whole promise.");
+  await postOn(page, second, "And the checkpoint is what keeps the log short.");
+
+  const plain = await (await newContext({ storageState: await page.context().storageState(), javaScriptEnabled: false, viewport: { width: 1440, height: 900 } })).newPage();
+  await plain.goto(`${group}/day/1`);
+  const before = await passageTops(plain);
+  const link = plain.getByRole("link", { name: new RegExp(`^2 comments on “${second}`) });
+  await link.click();
+  await expect(plain).toHaveURL(/\?open=[^#]+#p-/);
+  const panel = plain.getByRole("region", { name: new RegExp(`^Comments on “${second}`) });
+  await expect(panel.getByRole("article")).toHaveCount(2);
+  await expect(panel.getByLabel("Your comment").last()).toBeVisible();
+  expect(await passageTops(plain), "no passage moved when the thread opened").toEqual(before);
+
+  // In the margin: right of the text, its top at its passage's, and taller than the passage (so it
+  // would have pushed the text down if it were in the text's flow).
+  const passageBox = (await paragraphs(plain).nth(1).boundingBox())!;
+  const panelBox = (await panel.boundingBox())!;
+  expect(panelBox.x).toBeGreaterThan(passageBox.x + passageBox.width);
+  expect(panelBox.x + panelBox.width).toBeLessThanOrEqual(1440);
+  expect(Math.abs(panelBox.y - passageBox.y)).toBeLessThan(48);
+  expect(panelBox.height).toBeGreaterThan(passageBox.height + 40);
+  // Closing it (the same link) leaves the text where it was too.
+  await link.click();
+  await expect(panel).toBeHidden();
+  expect(await passageTops(plain)).toEqual(before);
+
+  // A phone without scripts: the thread opens in the flow, below its passage, within the screen.
+  await plain.setViewportSize({ width: 375, height: 812 });
+  await link.click();
+  await expect(panel.getByRole("article")).toHaveCount(2);
+  const phonePassage = (await paragraphs(plain).nth(1).boundingBox())!;
+  const phonePanel = (await panel.boundingBox())!;
+  expect(phonePanel.y).toBeGreaterThanOrEqual(phonePassage.y + phonePassage.height);
+  expect(phonePanel.x).toBeGreaterThanOrEqual(0);
+  expect(phonePanel.x + phonePanel.width).toBeLessThanOrEqual(375);
 });
 
 test("on a phone: the first screen, a one-line header, and a thread in a sheet with the words above it", async ({ page }) => {
@@ -145,11 +176,28 @@ test("on a phone: the first screen, a one-line header, and a thread in a sheet w
   await sheet.getByLabel("Your comment").fill("Read on a phone.");
   await sheet.getByRole("button", { name: "Post", exact: true }).click();
   await expect(sheet.getByRole("article").filter({ hasText: "Read on a phone." })).toBeVisible();
-  await shoot(page, "lesson-thread-375");
 
   // Escape closes it and focus goes back to the toggle.
   await sheet.getByRole("article").filter({ hasText: "Read on a phone." }).click();
   await page.keyboard.press("Escape");
+  await expect(sheet).toBeHidden();
+  await expect(toggle).toBeFocused();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+
+  // Swiped down by its head: a short drag springs back, a long one closes it and focus goes back.
+  await toggle.click();
+  await expect(sheet).toBeVisible();
+  const swipe = async (distance: number) => {
+    const box = (await sheet.boundingBox())!;
+    const x = box.x + box.width / 2;
+    await page.mouse.move(x, box.y + 14);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + 14 + distance, { steps: 6 });
+    await page.mouse.up();
+  };
+  await swipe(20);
+  await expect(sheet).toBeVisible();
+  await swipe(200);
   await expect(sheet).toBeHidden();
   await expect(toggle).toBeFocused();
   await expect(toggle).toHaveAttribute("aria-expanded", "false");

@@ -174,3 +174,27 @@ export async function openDemoLesson(page: Page, email: string, day: number) {
   await open(page, `${href}/day/${day}`);
   await expect(page.getByRole("status").filter({ hasText: /^Connected$/ }).first()).toBeVisible();
 }
+
+/** SCREENSHOTS=1: the browser tests that take them also save docs/screenshots/ (else they only assert). */
+export const SCREENSHOTS = process.env.SCREENSHOTS === "1";
+
+/**
+ * Saves `docs/screenshots/<name>-light.png` and `-dark.png` of what the page shows (the first
+ * screen, or the whole page), when SCREENSHOTS=1. Each scheme is emulated and confirmed by the page
+ * itself before the picture is taken.
+ */
+export async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  if (!SCREENSHOTS) return;
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect.poll(() => page.evaluate((wanted) => matchMedia(`(prefers-color-scheme: ${wanted})`).matches, scheme)).toBe(true);
+    await page.screenshot({ path: `docs/screenshots/${name}-${scheme}.png`, fullPage: options.fullPage ?? false, animations: "disabled", caret: "hide" });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** Nothing on the page is wider than the screen (no sideways scrolling on a phone). */
+export async function expectNoSidewaysScroll(page: Page) {
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  expect(widths.page, "the page is no wider than the screen").toBeLessThanOrEqual(widths.screen);
+}

@@ -123,6 +123,56 @@ function useSheet(body: React.RefObject<HTMLDivElement>, passageKey: string, she
   }, [body, passageKey, sheet]);
 }
 
+/**
+ * A sheet can be swiped down to close, from its head (the handle and the title): past a third of its
+ * height (at most 96 px) it closes and focus goes back to its toggle, less and it springs back. The
+ * sheet follows the finger, except under reduced motion, where only the closing happens.
+ */
+function useSwipeToClose(head: React.RefObject<HTMLDivElement>, panelKey: string, enabled: boolean) {
+  const { closePanel } = useDiscussion();
+  useEffect(() => {
+    const element = head.current;
+    const panel = element?.closest<HTMLElement>(".thread-panel");
+    if (!enabled || !element || !panel) return;
+    let drag: { id: number; y: number; distance: number } | null = null;
+    const reset = () => {
+      drag = null;
+      panel.style.removeProperty("transform");
+      panel.style.removeProperty("transition");
+    };
+    const down = (event: PointerEvent) => {
+      if (event.button !== 0 || (event.target as HTMLElement).closest("button, a, input, textarea, select")) return;
+      drag = { id: event.pointerId, y: event.clientY, distance: 0 };
+      element.setPointerCapture?.(event.pointerId);
+    };
+    const move = (event: PointerEvent) => {
+      if (!drag || event.pointerId !== drag.id) return;
+      drag.distance = Math.max(0, event.clientY - drag.y);
+      if (!window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+        panel.style.transition = "none";
+        panel.style.transform = `translateY(${drag.distance}px)`;
+      }
+    };
+    const up = (event: PointerEvent) => {
+      if (!drag || event.pointerId !== drag.id) return;
+      const close = drag.distance > Math.min(96, panel.getBoundingClientRect().height / 3);
+      reset();
+      if (close) closePanel(panelKey, true);
+    };
+    element.addEventListener("pointerdown", down);
+    element.addEventListener("pointermove", move);
+    element.addEventListener("pointerup", up);
+    element.addEventListener("pointercancel", reset);
+    return () => {
+      element.removeEventListener("pointerdown", down);
+      element.removeEventListener("pointermove", move);
+      element.removeEventListener("pointerup", up);
+      element.removeEventListener("pointercancel", reset);
+      reset();
+    };
+  }, [head, panelKey, enabled, closePanel]);
+}
+
 /** The first few words of a passage, to tell its margin's controls apart: "The naive approach is to…". */
 export function excerpt(text: string, words = 6): string {
   const parts = text.trim().split(/\s+/);
@@ -169,7 +219,9 @@ function ThreadPanel({
   const { data, focusId, setFocus, pageHref, hydrated, closePanel } = useDiscussion();
   const onKeyDown = useEscapeToClose(passage.key);
   const body = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLDivElement>(null);
   useSheet(body, passage.key, sheet);
+  useSwipeToClose(head, passage.key, sheet);
   const index = useMemo(() => indexThreads(threads ?? [], () => passage.key), [threads, passage.key]);
   const focused = focusId ? index.get(focusId) : undefined;
   const prompt = passage.kind === "prompt";
@@ -177,7 +229,7 @@ function ThreadPanel({
   return (
     <div className="thread-panel-body" onKeyDown={onKeyDown} ref={body} tabIndex={-1}>
       {hydrated ? (
-        <div className="thread-panel-head">
+        <div className="thread-panel-head" ref={head}>
           <p className="thread-panel-title">
             <span className="visually-hidden">Comments on </span>
             {which}

@@ -30,7 +30,7 @@ export function Announcer({ children }: { children: React.ReactNode }) {
   return (
     <AnnounceContext.Provider value={announce}>
       {children}
-      <p className="reader-toast" role="status" aria-live="polite" data-empty={message === ""}>
+      <p className="toast" role="status" aria-live="polite" data-empty={message === ""}>
         {message}
       </p>
     </AnnounceContext.Provider>
