@@ -3,6 +3,7 @@ import { loadImportSet } from "~/content/load.server.ts";
 import { hashPassword } from "./password.server.ts";
 import { importContentTx } from "./content.server.ts";
 import { seedDemoDiscussion } from "./demo-discussion.server.ts";
+import { audit } from "./group.server.ts";
 
 export const DEMO_PASSWORD = "marginalia-demo";
 export const DEMO_GROUP_NAME = "Evening readers";
@@ -35,6 +36,9 @@ export async function seedDemoIfEmpty(db: Db, demoCourseDir: string): Promise<bo
           { groupId: group.id, userId: member.id, role: "member" },
         ],
       });
+      // The group's history as the app would have written it, so its home's "Recent activity" is not empty.
+      await audit(tx, group.id, moderator.id, "group.created", null);
+      await audit(tx, group.id, member.id, "member.joined", null);
       // A living discussion on Day 1, so a first visit shows what the margin is for.
       await seedDemoDiscussion(tx, { groupId: group.id, courseId: course.id, moderatorId: moderator.id, memberId: member.id });
     },

@@ -363,6 +363,11 @@ describe("the demo's Day 1 discussion", () => {
     const samHome = (await read(await client.get("/"))).text;
     expect(samHome).toContain("1 open question on Day 1");
     expect(samHome).toMatch(/\d+ unread repl(y|ies)/);
+    // The group's home tells its story, not "Nothing has happened yet".
+    const groupHome = (await read(await client.get(`/groups/${group.id}`))).text;
+    expect(groupHome).not.toContain("Nothing has happened yet");
+    expect(groupHome).toContain("Mira (moderator) created the group");
+    expect(groupHome).toContain("Sam (member) joined");
   });
 
   it("is seeded once: seeding a database in use changes nothing", async () => {
