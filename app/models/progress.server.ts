@@ -413,11 +413,10 @@ export async function memberHistory(db: Db, userId: string, now = new Date(), we
   };
 }
 
-/** Every course the member has progress in, with each day's status. */
+/** The member's courses for /progress, with each day's status: those they have read in and those their groups follow. */
 export async function memberCourses(db: Db, userId: string) {
-  const rows = await db.lessonProgress.findMany({ where: { userId }, distinct: ["courseId"], select: { courseId: true } });
   const courses = await db.course.findMany({
-    where: { id: { in: rows.map((row) => row.courseId) } },
+    where: { OR: [{ lessons: { some: { progress: { some: { userId } } } } }, { groups: { some: { memberships: { some: { userId } } } } }] },
     orderBy: { title: "asc" },
     select: { id: true, slug: true, title: true, dayCount: true, lessons: { orderBy: { day: "asc" }, select: { day: true, title: true } } },
   });

@@ -64,7 +64,7 @@ export default function ProgressPage() {
       <h2>Courses</h2>
       {courses.length === 0 ? (
         <p className="empty">
-          Nothing read yet. <Link to="/">Pick a course</Link>.
+          You are in no group and have read nothing yet. <Link to="/">Pick a course or start a group</Link>.
         </p>
       ) : (
         courses.map((course) => (

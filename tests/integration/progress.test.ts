@@ -342,6 +342,20 @@ describe("the group dashboard and privacy", () => {
     const refused = await member.client.post("/progress", { timeZone: "Not/AZone" });
     expect(refused.status).toBe(400);
   });
+
+  it("lists the course of a member's group before they read anything, with where to start; someone in no group is told how to begin", async () => {
+    const newcomer = await signUp(server, { displayName: uniqueLabel("Nell Newcomer") });
+    const before = (await readPage(await newcomer.client.get("/progress"))).text;
+    expect(before).toContain("You are in no group and have read nothing yet");
+    expect(before).not.toContain("How Databases Keep Promises");
+
+    const group = await createGroupDirectly(server, uniqueLabel("Newcomers"), [[newcomer, "member"]]);
+    const after = (await readPage(await newcomer.client.get("/progress"))).text.replaceAll("<!-- -->", "");
+    expect(after).not.toContain("You are in no group");
+    expect(after).toContain("How Databases Keep Promises");
+    expect(after).toContain("0 of 6 days done");
+    expect(after).toContain(`/groups/${group.id}/day/1`);
+  });
 });
 
 describe("discussion progress, pace locks, the heatmap and the reader's progress (models)", () => {
