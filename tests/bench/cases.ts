@@ -6,7 +6,7 @@
  */
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
-import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, type BenchSeed } from "./content.ts";
+import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedOtherGroupsNoise, type BenchSeed, type NoiseSeed } from "./content.ts";
 import { socketCases } from "./socket-cases.ts";
 
 export interface BenchContext {
@@ -27,6 +27,8 @@ export interface BenchContext {
   signedInCookie(): Promise<string>;
   /** What tests/bench/content.ts seeded: the discussion groups and their member's cookie. */
   seed: BenchSeed;
+  /** The benchmark's database (the server's), for cases that add data between cases. */
+  databaseUrl: string;
   /** A progress line on the console. */
   log(message: string): void;
   /** A line to print under the table (and in docs/performance.md), after the runner's own. */
@@ -184,6 +186,16 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_DISCUSSION_MARKER,
     target: async (ctx) => ({ path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } }),
   }),
+  // The same page once other groups of the same lesson have 200,000 comment edits, open flags,
+  // reactions and question votes (written by the first of these two cases' setups): its cost must not grow.
+  ...sequentialPair({
+    name: "discussion page, 1,000 comments, 200,000 edits in other groups",
+    mustContain: BENCH_DISCUSSION_MARKER,
+    async target(ctx) {
+      await addNoise(ctx);
+      return { path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } };
+    },
+  }),
   // 200 members reading at once, each sending its tracker's batch of 10 passages as soon as the last one was answered.
   defineCase<null>({
     name: `progress batches, ${BENCH_PROGRESS.members} members at once`,
@@ -206,6 +218,24 @@ export const cases: BenchCase<unknown>[] = [
   // a comment reaching them all and a scroll storm, each beside a bare Socket.IO server.
   ...socketCases(),
 ];
+
+let noise: Promise<NoiseSeed> | undefined;
+
+/** Other groups' data, added once (tests/bench/content.ts, seedOtherGroupsNoise). */
+async function addNoise(ctx: BenchContext) {
+  if (noise) return noise;
+  noise = seedOtherGroupsNoise(ctx.databaseUrl, ctx.seed.lessonId);
+  const added = await noise;
+  const n = (value: number) => value.toLocaleString("en-US");
+  ctx.note(
+    `Other groups' data (before the "200,000 edits in other groups" cases): ${n(added.comments)} comments on the same lesson in other groups, ` +
+      `with ${n(added.edits)} edits, ${n(added.flags)} open flags, ${n(added.reactions)} reactions, and ${n(added.votes)} question votes.`,
+  );
+  return added;
+}
+
+/** Whether the other groups' data was added in this run (the statement counts after the cases then include it). */
+export const noiseAdded = () => noise !== undefined;
 
 const BATCH_SIZE = 10;
 

@@ -25,7 +25,7 @@ import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedBench
 import { countDiscussionQueries, extraStatements, largestInList, type DiscussionQueries } from "./query-count.ts";
 import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
-import { cases, checkPage, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
+import { cases, checkPage, noiseAdded, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
 import { COMMENTS, CONNECT_BATCH, SOCKET_CLIENTS, STORM_RATE, STORM_RECEIVERS, WARMUP_COMMENTS, socketNotes } from "./socket-cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
 
@@ -246,8 +246,9 @@ async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchC
 
 interface Extras {
   queries?: DiscussionQueries;
-  /** SQL statements per request of each discussion page, as the server counted them. */
-  http?: { small: number; large: number };
+  /** SQL statements per request of each discussion page, as the server counted them, before the cases and after them. */
+  httpBefore?: { small: number; large: number };
+  http?: { small: number; large: number; noise: boolean };
   reanchor?: ReanchorBenchResult;
   /** Lines the cases asked for (BenchContext.note), and the socket cases' connect times. */
   notes: string[];
@@ -291,7 +292,7 @@ function extraLines(extras: Extras, seed: BenchSeed): string[] {
     lines.push(
       `Discussion page: ${few.operations} queries with ${small} comments, ${many.operations} with ${large}` +
         `${grows ? " (!) the queries grow with the number of threads" : ""} ` +
-        `(model operations of loadGroupForMember + loadGroupLesson for a member; ${few.statements} and ${many.statements} SQL statements).`,
+        `(model operations of loadLessonGroup + loadLessonPage for a member, opened at the last thread, caches warm, visit already recorded; ${few.statements} and ${many.statements} SQL statements).`,
     );
     if (many.statements !== few.statements) {
       const longest = largestInList(many);
@@ -303,10 +304,16 @@ function extraLines(extras: Extras, seed: BenchSeed): string[] {
       );
     }
   }
+  if (extras.httpBefore) {
+    lines.push(
+      `Discussion page over HTTP: ${perRequest(extras.httpBefore.small)} SQL statements per request with ${small} comments, ` +
+        `${perRequest(extras.httpBefore.large)} with ${large} (the whole request as the server sent them: session, header, loaders, visit; before the cases).`,
+    );
+  }
   if (extras.http) {
     lines.push(
-      `Discussion page over HTTP: ${perRequest(extras.http.small)} SQL statements per request with ${small} comments, ` +
-        `${perRequest(extras.http.large)} with ${large} (the whole request as the server sent them: session, loaders, visit).`,
+      `Discussion page over HTTP after the cases${extras.http.noise ? ", with the other groups' data" : ""}: ${perRequest(extras.http.small)} SQL statements per request with ${small} comments, ` +
+        `${perRequest(extras.http.large)} with ${large}.`,
     );
   }
   if (extras.reanchor) {
@@ -495,7 +502,7 @@ CPU during each storm is given under the table.
 Under the table:
 
 - **Discussion page: queries** are the database queries (Prisma model operations) the page's data takes
-  — \`loadGroupForMember\` and \`loadGroupLesson\`, called in the benchmark process on the same database —
+  — \`loadLessonGroup\` and \`loadLessonPage\` (app/models/lesson-page.server.ts), called in the benchmark process on the same database —
   for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
   the number of queries must not grow with the number of threads. The SQL statements those operations
   sent are given too; one operation with an \`include\` can take several.
@@ -608,12 +615,19 @@ async function main(): Promise<number> {
         return cookie;
       },
       seed,
+      databaseUrl,
       log: (message) => console.log(`bench:   ${message}`),
       note(line) {
         extras.notes.push(line);
         console.log(`bench:   ${line}`);
       },
     };
+    console.log("bench: counting the SQL statements per discussion page request in the server (before the cases)…");
+    extras.httpBefore = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
+      small: await statementsPerRequest(server, ctx, { path: seed.small.threadPath, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
+      large: await statementsPerRequest(server, ctx, { path: seed.large.threadPath, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+    }));
+    if (extras.httpBefore) console.log(`bench:   ${perRequest(extras.httpBefore.small)} with ${seed.small.comments} comments, ${perRequest(extras.httpBefore.large)} with ${seed.large.comments}`);
     for (const [index, benchCase] of selected.entries()) {
       console.log(`bench: [${index + 1}/${selected.length}] ${benchCase.name}…`);
       let row: Row;
@@ -644,6 +658,7 @@ async function main(): Promise<number> {
     extras.http = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
       small: await statementsPerRequest(server, ctx, { path: seed.small.threadPath, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
       large: await statementsPerRequest(server, ctx, { path: seed.large.threadPath, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+      noise: noiseAdded(),
     }));
     if (extras.http) console.log(`bench:   ${perRequest(extras.http.small)} with ${seed.small.comments} comments, ${perRequest(extras.http.large)} with ${seed.large.comments}`);
     extras.notes.push(...socketNotes());
