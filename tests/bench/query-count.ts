@@ -1,7 +1,7 @@
 /**
  * Queries per discussion page, counted in this process on the benchmark's database in two ways:
  *
- * - model operations (`db.comment.findMany`, `db.reaction.groupBy`, …), through a Prisma client
+ * - operations (`db.comment.findMany`, `db.$queryRaw`, …), through a Prisma client
  *   extension around the app's own client: what "queries per page" means in app/models;
  * - SQL statements sent to SQLite (tests/bench/sql-counter.ts). One model operation with an
  *   `include` can take more than one statement; a statement count that grows with the number of
@@ -62,11 +62,10 @@ export async function countDiscussionQueries(databaseUrl: string, seed: BenchSee
   let operations = 0;
   const counted = database.db.$extends({
     query: {
-      $allModels: {
-        $allOperations({ args, query }) {
-          operations += 1;
-          return query(args);
-        },
+      // Model operations and raw queries alike.
+      $allOperations({ args, query }) {
+        operations += 1;
+        return query(args);
       },
     },
   }) as unknown as Db;
