@@ -7,6 +7,7 @@
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
 import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedOtherGroupsNoise, type BenchSeed, type NoiseSeed } from "./content.ts";
+import { dataPathCpuMs } from "./query-count.ts";
 import { socketCases } from "./socket-cases.ts";
 
 export interface BenchContext {
@@ -224,8 +225,10 @@ let noise: Promise<NoiseSeed> | undefined;
 /** Other groups' data, added once (tests/bench/content.ts, seedOtherGroupsNoise). */
 async function addNoise(ctx: BenchContext) {
   if (noise) return noise;
+  const before = await dataPathCpuMs(ctx.databaseUrl, ctx.seed);
   noise = seedOtherGroupsNoise(ctx.databaseUrl, ctx.seed.lessonId);
   const added = await noise;
+  const after = await dataPathCpuMs(ctx.databaseUrl, ctx.seed);
   // The seeding kept this process busy for a while: a kept-alive connection may have been closed
   // meanwhile. One answered request before the measured ones (up to three tries).
   for (let attempt = 1; attempt <= 3; attempt += 1) {
@@ -240,7 +243,8 @@ async function addNoise(ctx: BenchContext) {
   const n = (value: number) => value.toLocaleString("en-US");
   ctx.note(
     `Other groups' data (before the "200,000 edits in other groups" cases): ${n(added.comments)} comments on the same lesson in other groups, ` +
-      `with ${n(added.edits)} edits, ${n(added.flags)} open flags, ${n(added.reactions)} reactions, and ${n(added.votes)} question votes.`,
+      `with ${n(added.edits)} edits, ${n(added.flags)} open flags, ${n(added.reactions)} reactions, and ${n(added.votes)} question votes. ` +
+      `The page's data path (loadLessonGroup + loadLessonPage in the benchmark process, SQLite included) took ${before.toFixed(1)} ms of CPU per page before, ${after.toFixed(1)} ms after.`,
   );
   return added;
 }

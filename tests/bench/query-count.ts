@@ -101,3 +101,27 @@ export async function countDiscussionQueries(databaseUrl: string, seed: BenchSee
     await database.close();
   }
 }
+
+/**
+ * The CPU the page's data path takes in this process (loadLessonGroup + loadLessonPage of the large
+ * group opened at its last thread, SQLite's own work included: better-sqlite3 runs on this thread),
+ * per page: `rounds` loads after 10 unmeasured ones.
+ */
+export async function dataPathCpuMs(databaseUrl: string, seed: BenchSeed, rounds = 50): Promise<number> {
+  const database = await openBenchDatabase(databaseUrl);
+  const comment = new URL(seed.large.threadPath, "http://bench").searchParams.get("comment");
+  const load = async () => {
+    const member = await loadLessonGroup(database.db, seed.large.groupId, seed.viewerId);
+    if (!member) throw new Error(`the benchmark viewer is not a member of group ${seed.large.groupId}`);
+    return loadLessonPage(database.db, "sqlite", { group: member.group, role: member.role, userId: seed.viewerId, day: 1, filter: "all", openParam: null, commentParam: comment });
+  };
+  try {
+    for (let index = 0; index < 10; index += 1) await load();
+    const before = process.cpuUsage();
+    for (let index = 0; index < rounds; index += 1) await load();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / rounds;
+  } finally {
+    await database.close();
+  }
+}

@@ -457,6 +457,12 @@ pages, seeded through the app's model functions before the server starts (\`test
   (a third on a quote, one in seven a question), 700 replies spread unevenly over them (a quarter
   nested), answers marked on half the questions that have replies, and about 500 reactions; opened at
   its last thread, as a link to a comment opens it (the page sends only the open passage's threads).
+- **discussion page, 1,000 comments, 200,000 edits in other groups**: the same page after the first of these
+  two cases' setup wrote, straight into the tables while the server runs, four more groups on the same lesson
+  with 2,000 comments, 200,000 edits of them, 10,000 open flags, 12,000 reactions and an ended live session
+  with 20,000 question votes: the page's cost must not grow with other groups' data. A line under the table
+  gives the CPU of the page's data path alone (its loaders in the benchmark process, SQLite included) before
+  and after that data was added.
 - **progress dashboard**: the moderators' dashboard of a group of ${BENCH_PROGRESS.members} members following a ${BENCH_PROGRESS.days}-day course
   on a schedule (written straight into the tables), at day ${BENCH_PROGRESS.paceDay}.
 
@@ -501,14 +507,16 @@ CPU during each storm is given under the table.
 
 Under the table:
 
-- **Discussion page: queries** are the database queries (Prisma model operations) the page's data takes
-  — \`loadLessonGroup\` and \`loadLessonPage\` (app/models/lesson-page.server.ts), called in the benchmark process on the same database —
+- **Discussion page: queries** are the database queries (Prisma operations, raw queries included) the page's data takes
+  — \`loadLessonGroup\` and \`loadLessonPage\` (app/models/lesson-page.server.ts), called in the benchmark process on the same database,
+  opened at the last thread, with the passages cached and the visit already recorded —
   for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
   the number of queries must not grow with the number of threads. The SQL statements those operations
   sent are given too; one operation with an \`include\` can take several.
 - **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page,
   opened at its last thread (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
-  adapter: everything a request costs the database, from the session check to recording the visit.
+  adapter: everything a request costs the database, from the session check and the header to recording the visit;
+  once before the cases and once after them (after the other groups' data was added, when that case ran).
 - **Re-anchoring**: the time \`reanchorAll\` takes to re-anchor 10,000 comments on a 300-passage reading
   after a revision that copy-edits 10% of the passages, moves 5% and deletes 2% (median of three runs,
   in-process, \`tests/bench/reanchor.ts\`), with how many anchors ended exact, moved, fuzzy or orphaned.
