@@ -22,7 +22,8 @@ import type { Db } from "~/db/client.server.ts";
 import { mentionHandle } from "~/content/comment-markdown.ts";
 import { mergeHighlights } from "~/components/discussion/highlights.ts";
 import type { Highlight } from "~/components/reader/passage-text.tsx";
-import { can, isRole, type Role } from "./authz.ts";
+import { can, type Role } from "./authz.ts";
+import { MEMBER_GROUP_COLUMNS, memberGroupFrom, memberGroupFromRow } from "./group.server.ts";
 import type { CommentView, Discussion, ThreadView } from "./discussion.server.ts";
 import { REACTIONS, type DiscussionFilter, type ReactionKind } from "./discussion-rules.ts";
 import { assertDayOpen, type GroupForLesson } from "./group-lesson.server.ts";
@@ -59,28 +60,16 @@ export interface LessonGroup {
 /** The member's view of a group, with what the lesson page needs beside it; null when not a member. */
 export async function loadLessonGroup(db: Db, groupId: string, userId: string): Promise<LessonGroup | null> {
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT m."role", g."id", g."name", g."description", g."paceMode", g."startDate", g."daysPerWeek", g."timeZone", g."lockAhead", g."createdAt",
-      co."id" AS "courseId", co."slug" AS "courseSlug", co."title" AS "courseTitle", co."dayCount" AS "courseDayCount",
+    SELECT ${MEMBER_GROUP_COLUMNS},
       (SELECT MAX(e."id") FROM "LessonEvent" e) AS "cursor",
       (SELECT ls."day" FROM "LiveSession" ls WHERE ls."groupId" = g."id" AND ls."startedAt" IS NOT NULL AND ls."endedAt" IS NULL ORDER BY ls."startedAt" DESC LIMIT 1) AS "liveDay"
-    FROM "Membership" m JOIN "Group" g ON g."id" = m."groupId" JOIN "Course" co ON co."id" = g."courseId"
-    WHERE m."groupId" = ${groupId} AND m."userId" = ${userId}`;
+    ${memberGroupFrom(groupId, userId)}`;
   const row = rows[0];
-  if (!row || !isRole(row.role)) return null;
+  const member = row ? memberGroupFromRow(row) : null;
+  if (!row || !member) return null;
   return {
-    role: row.role,
-    group: {
-      id: String(row.id),
-      name: String(row.name),
-      description: String(row.description),
-      paceMode: String(row.paceMode) as GroupForLesson["paceMode"],
-      startDate: (row.startDate as string | null) ?? null,
-      daysPerWeek: row.daysPerWeek === null || row.daysPerWeek === undefined ? null : num(row.daysPerWeek),
-      timeZone: String(row.timeZone),
-      lockAhead: bool(row.lockAhead),
-      createdAt: date(row.createdAt)!,
-      course: { id: String(row.courseId), slug: String(row.courseSlug), title: String(row.courseTitle), dayCount: num(row.courseDayCount) },
-    },
+    role: member.role,
+    group: { ...member.group, paceMode: member.group.paceMode as GroupForLesson["paceMode"] },
     cursor: num(row.cursor),
     liveDay: row.liveDay === null || row.liveDay === undefined ? null : num(row.liveDay),
   };
