@@ -15,8 +15,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import stylesUrl from "~/styles/app.css?url";
-import { unreadNotificationCount } from "~/models/discussion.server.ts";
-import { getPreferences } from "~/models/progress.server.ts";
+import { headerData } from "~/models/notifications.server.ts";
 import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
 import { useNonce } from "~/components/nonce.tsx";
 import { liveReloadInFlight } from "~/components/live/use-catch-up.ts";
@@ -41,9 +40,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth?.user;
   if (!user) return { user: null, unread: 0 };
-  const [unread, preferences] = await Promise.all([unreadNotificationCount(context.db, user.id), getPreferences(context.db, user.id)]);
-  // The zone times are shown in (RelativeTime); null: the browser's own, until one is chosen.
-  return { user: { id: user.id, displayName: user.displayName, timeZone: preferences.saved ? preferences.timeZone : null }, unread };
+  // One statement: the badge, and the zone times are shown in (RelativeTime; null: the browser's own, until one is chosen).
+  const { unread, timeZone } = await headerData(context.db, user.id);
+  return { user: { id: user.id, displayName: user.displayName, timeZone }, unread };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

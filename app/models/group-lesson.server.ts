@@ -1,9 +1,6 @@
 import type { Db } from "~/db/client.server.ts";
 import { can, type Role } from "./authz.ts";
-import { loadDiscussion } from "./discussion.server.ts";
-import type { DiscussionFilter } from "./discussion-rules.ts";
 import { currentDay, isDayLocked, type Pace } from "./pace.ts";
-import { loadReader } from "./reader.server.ts";
 
 export interface GroupForLesson extends Pace {
   id: string;
@@ -29,24 +26,4 @@ export async function findLessonId(db: Db, courseId: string, day: number) {
   return lesson?.id ?? null;
 }
 
-/** The reader and the group's discussion of one day, for one member. */
-export async function loadGroupLesson(
-  db: Db,
-  input: { group: GroupForLesson; role: Role; userId: string; day: number; filter: DiscussionFilter },
-) {
-  assertDayOpen(input.group, input.role, input.day);
-  const [reader, lessonId] = await Promise.all([
-    loadReader(db, { courseSlug: input.group.course.slug, day: input.day, userId: input.userId }),
-    findLessonId(db, input.group.course.id, input.day),
-  ]);
-  if (!lessonId) throw new Response("This day has no lesson yet.", { status: 404 });
-  const promptKeys = new Set(reader.readings.flatMap((reading) => reading.passages.filter((passage) => passage.kind === "prompt").map((passage) => passage.key)));
-  const discussion = await loadDiscussion(db, {
-    groupId: input.group.id,
-    lessonId,
-    viewer: { userId: input.userId, role: input.role },
-    promptKeys,
-    filter: input.filter,
-  });
-  return { reader, lessonId, discussion };
-}
+// The lesson page's own data: app/models/lesson-page.server.ts (loadLessonPage).

@@ -3,6 +3,7 @@
  * inside its transaction and asks app/models/authz.ts, so two moderators acting at once cannot
  * leave a group without an owner.
  */
+import { sqltag as sql } from "@prisma/client/runtime/client";
 import type { Db } from "~/db/client.server.ts";
 import type { Tx } from "./content.server.ts";
 import { decide, isRole, type Decision, type GroupAction, type Role } from "./authz.ts";
@@ -34,28 +35,38 @@ function describeSettings(settings: GroupSettings) {
 
 /** The member's view of a group, or null when the user is not a member (callers answer 404). */
 export async function loadGroupForMember(db: Db, groupId: string, userId: string) {
-  const membership = await db.membership.findUnique({
-    where: { groupId_userId: { groupId, userId } },
-    select: {
-      role: true,
-      group: {
-        select: {
-          id: true,
-          name: true,
-          description: true,
-          paceMode: true,
-          startDate: true,
-          daysPerWeek: true,
-          timeZone: true,
-          lockAhead: true,
-          createdAt: true,
-          course: { select: { id: true, slug: true, title: true, dayCount: true } },
-        },
-      },
+  // One statement (a nested select would send three: membership, group, course).
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`SELECT ${MEMBER_GROUP_COLUMNS} ${memberGroupFrom(groupId, userId)}`;
+  return rows[0] ? memberGroupFromRow(rows[0]) : null;
+}
+
+/** The columns memberGroupFromRow reads: the role, the group, its course. */
+export const MEMBER_GROUP_COLUMNS = sql`m."role", g."id", g."name", g."description", g."paceMode", g."startDate", g."daysPerWeek", g."timeZone", g."lockAhead", g."createdAt",
+  co."id" AS "courseId", co."slug" AS "courseSlug", co."title" AS "courseTitle", co."dayCount" AS "courseDayCount"`;
+
+/** FROM the membership of `userId` in `groupId`, its group (`g`) and course (`co`). */
+export const memberGroupFrom = (groupId: string, userId: string) =>
+  sql`FROM "Membership" m JOIN "Group" g ON g."id" = m."groupId" JOIN "Course" co ON co."id" = g."courseId" WHERE m."groupId" = ${groupId} AND m."userId" = ${userId}`;
+
+/** A row of MEMBER_GROUP_COLUMNS as loadGroupForMember's answer (null for a role the app does not know). */
+export function memberGroupFromRow(row: Record<string, unknown>) {
+  if (!isRole(row.role)) return null;
+  const flag = (value: unknown) => value === true || value === 1 || value === 1n || value === "1";
+  return {
+    role: row.role as Role,
+    group: {
+      id: String(row.id),
+      name: String(row.name),
+      description: String(row.description),
+      paceMode: String(row.paceMode),
+      startDate: (row.startDate as string | null) ?? null,
+      daysPerWeek: row.daysPerWeek === null || row.daysPerWeek === undefined ? null : Number(row.daysPerWeek),
+      timeZone: String(row.timeZone),
+      lockAhead: flag(row.lockAhead),
+      createdAt: row.createdAt instanceof Date ? row.createdAt : new Date(String(row.createdAt)),
+      course: { id: String(row.courseId), slug: String(row.courseSlug), title: String(row.courseTitle), dayCount: Number(row.courseDayCount) },
     },
-  });
-  if (!membership || !isRole(membership.role)) return null;
-  return { group: membership.group, role: membership.role as Role };
+  };
 }
 
 /** A group's name and the fields its pace is computed from (app/models/pace.ts). */

@@ -5,6 +5,7 @@
  * group they still belong to, not hidden from them, not a prompt answer still concealed from them — the
  * same rules the lesson page applies (loadDiscussion).
  */
+import { sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import type { Db } from "~/db/client.server.ts";
 import { can, type Role } from "./authz.ts";
 import { answeredPrompts, isAnswerConcealed } from "./discussion-rules.ts";
@@ -97,16 +98,51 @@ async function rolesOf(db: Db, userId: string) {
   return new Map(memberships.map((membership) => [membership.groupId, membership.role as Role]));
 }
 
-/** The unread badge: unread notifications whose target the person can still open. */
+/**
+ * The unread badge's count as one SQL expression (a scalar subquery): the newest COUNT_AT_MOST unread
+ * notifications in groups the person belongs to, of which those whose comment they can still open —
+ * `openable`'s rules: the comment exists, is not deleted and is in that group; hidden only for
+ * moderators and its author; not in a prompt answer's thread still concealed from them (the reveal
+ * rule of discussion-rules.ts, written in SQL: an answer is revealed to moderators, its author, when
+ * pinned, or once the person has an answer of their own, not deleted, on the same prompt).
+ */
+function unreadCountSql(userId: string): Sql {
+  return sql`(SELECT COUNT(*) FROM (
+      SELECT n."commentId", n."groupId", m."role"
+      FROM "Notification" n JOIN "Membership" m ON m."groupId" = n."groupId" AND m."userId" = n."userId"
+      WHERE n."userId" = ${userId} AND n."readAt" IS NULL AND m."role" IN ('owner', 'moderator', 'member')
+      ORDER BY n."createdAt" DESC LIMIT ${COUNT_AT_MOST}
+    ) n
+    JOIN "Comment" c ON c."id" = n."commentId" AND c."groupId" = n."groupId" AND c."deletedAt" IS NULL
+    LEFT JOIN "Comment" r ON r."id" = c."rootId"
+    WHERE (c."hiddenAt" IS NULL OR n."role" IN ('owner', 'moderator') OR c."authorId" = ${userId})
+      AND NOT (
+        r."id" IS NOT NULL AND r."kind" = 'answer' AND r."parentId" IS NULL AND n."role" NOT IN ('owner', 'moderator')
+        AND r."authorId" <> ${userId} AND r."pinnedAt" IS NULL
+        AND NOT EXISTS (
+          SELECT 1 FROM "Comment" a
+          WHERE a."authorId" = ${userId} AND a."kind" = 'answer' AND a."parentId" IS NULL AND a."deletedAt" IS NULL
+            AND a."groupId" = r."groupId" AND a."lessonId" = r."lessonId" AND a."readingId" = r."readingId"
+            AND (a."originalPassageKey" = r."originalPassageKey" OR a."originalPassageKey" = r."passageKey"
+              OR a."passageKey" = r."originalPassageKey" OR a."passageKey" = r."passageKey")
+        )
+      ))`;
+}
+
+/** The unread badge: unread notifications whose target the person can still open (one statement). */
 export async function unreadNotificationCount(db: Db, userId: string) {
-  const roles = await rolesOf(db, userId);
-  if (roles.size === 0) return 0;
-  const rows = await db.notification.findMany({
-    where: { userId, readAt: null, groupId: { in: [...roles.keys()] } },
-    orderBy: { createdAt: "desc" },
-    take: COUNT_AT_MOST,
-  });
-  return (await openable(db, userId, roles, rows)).length;
+  const rows = await db.$queryRaw<Array<{ unread: number | bigint }>>`SELECT ${unreadCountSql(userId)} AS "unread"`;
+  return Number(rows[0]?.unread ?? 0);
+}
+
+/**
+ * What every page's header shows for a signed-in person, in one statement: the unread badge and the
+ * time zone they chose (null: none chosen yet, the browser's own is used).
+ */
+export async function headerData(db: Db, userId: string): Promise<{ unread: number; timeZone: string | null }> {
+  const rows = await db.$queryRaw<Array<{ unread: number | bigint; timeZone: string | null }>>`
+    SELECT ${unreadCountSql(userId)} AS "unread", (SELECT p."timeZone" FROM "ProgressPreference" p WHERE p."userId" = ${userId}) AS "timeZone"`;
+  return { unread: Number(rows[0]?.unread ?? 0), timeZone: rows[0]?.timeZone ?? null };
 }
 
 /** The newest `take` notifications the person can still open (the notifications page). */

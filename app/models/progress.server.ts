@@ -282,7 +282,19 @@ export async function loadLessonProgress(db: Db, input: { userId: string; course
     }),
   ]);
   const ordered = readings.flatMap((reading) => (reading.currentRevision?.passages ?? []).map((passage) => `${reading.id}:${passage.key}`));
-  const readKeys = new Set(reads.map((read) => `${read.readingId}:${read.passageKey}`));
+  return lessonProgressView(progress, reads.map((read) => `${read.readingId}:${read.passageKey}`), ordered);
+}
+
+/**
+ * The lesson's progress bar from what was read: the member's LessonProgress row (or null), their
+ * reads as `readingId:passageKey`, and the current passages in reading order, keyed the same way.
+ */
+export function lessonProgressView(
+  progress: { doneAt: Date | null; lastPassageKey: string | null } | null,
+  reads: readonly string[],
+  ordered: readonly string[],
+): LessonProgressView {
+  const readKeys = new Set(reads);
   const readCount = ordered.filter((key) => readKeys.has(key)).length;
   const status = lessonStatus(progress ? { readCount, doneAt: progress.doneAt } : undefined, ordered.length);
   let continueKey: string | null = null;

@@ -69,10 +69,21 @@ export async function validateSessionToken(
 ): Promise<{ session: ValidSession; user: SessionUser } | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const [id, secret] = token.split(".") as [string, string];
-  const row = await db.session.findUnique({
-    where: { id },
-    include: { user: { select: { id: true, email: true, displayName: true } } },
-  });
+  // One statement: the session and its user (an include would send two).
+  const rows = await db.$queryRaw<
+    Array<{ secretHash: Uint8Array; userId: string; createdAt: Date | string; expiresAt: Date | string; renewedAt: Date | string; email: string; displayName: string }>
+  >`SELECT s."secretHash", s."userId", s."createdAt", s."expiresAt", s."renewedAt", u."email", u."displayName"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = ${id}`;
+  const found = rows[0];
+  const row = found
+    ? {
+        ...found,
+        createdAt: new Date(found.createdAt),
+        expiresAt: new Date(found.expiresAt),
+        renewedAt: new Date(found.renewedAt),
+        user: { id: found.userId, email: found.email, displayName: found.displayName },
+      }
+    : null;
   if (!row) return null;
   const expected = Buffer.from(row.secretHash);
   const actual = hashSecret(secret);

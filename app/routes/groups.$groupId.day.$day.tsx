@@ -10,25 +10,22 @@ import { useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { LessonEnd, LessonProgressBar } from "~/components/progress/lesson-progress.tsx";
 import { ReadTracker } from "~/components/progress/read-tracker.tsx";
-import { loadLessonProgress } from "~/models/progress.server.ts";
 import { requiredDwellMs } from "~/models/progress-rules.ts";
 import { randomSeed } from "~/components/discussion/ids.ts";
 import { LessonDiscussion } from "~/components/discussion/lesson.tsx";
 import { EARLIER_VERSION, type LessonData } from "~/components/discussion/types.ts";
-import { buildLessonView } from "~/models/lesson-view.ts";
 import { Announcer } from "~/components/reader/announcer.tsx";
 import { DayHrefProvider } from "~/components/reader/links.tsx";
 import { can } from "~/models/authz.ts";
-import { editHistory, recordLessonVisit } from "~/models/discussion.server.ts";
+import { editHistory } from "~/models/discussion.server.ts";
+import { loadLessonGroup, loadLessonPage } from "~/models/lesson-page.server.ts";
 import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
-import { loadGroupLesson } from "~/models/group-lesson.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
-import { parseDayParam, recordVisit } from "~/models/reader.server.ts";
+import { parseDayParam } from "~/models/reader.server.ts";
 import { discussionAction } from "~/utils/discussion-actions.server.ts";
-import { latestLessonEvent } from "~/models/lesson-events.server.ts";
-import { myVotes, runningSession, runningSessionView } from "~/models/live-session.server.ts";
+import { myVotes, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
-import { requireGroupMember } from "~/utils/group-access.server.ts";
+import { requireUser } from "~/utils/auth.server.ts";
 import { browserOffline, isOfflineResult, loadFailedToReach, serverOrOffline } from "~/utils/offline.ts";
 import { passRetryAfter } from "~/utils/rate-limits.server.ts";
 
@@ -44,35 +41,37 @@ const COMMENT_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { auth, group, role } = await requireGroupMember(context, request, params.groupId);
+  const auth = requireUser(context, request);
+  const userId = auth.user.id;
+  // One statement: the membership, the group and its course, the catch-up cursor and the running
+  // live session. The cursor is read before the discussion: every change logged up to it was
+  // committed before the data below is read, so the page's data reflects at least this much (ADR 8).
+  const found = params.groupId ? await loadLessonGroup(context.db, params.groupId, userId) : null;
+  // A group the user does not belong to answers 404 exactly like one that does not exist.
+  if (!found) throw new Response("No such group, or you are not a member of it.", { status: 404 });
+  const { group, role, cursor } = found;
   const day = parseDayParam(params.day);
   if (!Number.isInteger(day)) throw new Response("There is no such day in this course.", { status: 404 });
   const url = new URL(request.url);
   const filterParam = url.searchParams.get("filter");
   const filter: DiscussionFilter = (FILTERS as readonly string[]).includes(filterParam ?? "") ? (filterParam as DiscussionFilter) : "all";
-  const userId = auth.user.id;
-  // The catch-up cursor is read before the discussion: every change logged up to it was committed
-  // before the data below is read, so the page's data reflects at least this much (never less, ADR 8).
-  const cursor = await latestLessonEvent(context.db);
-  const { reader, lessonId, discussion } = await loadGroupLesson(context.db, { group, role, userId, day, filter });
-
-  // After loading: the revised notice and "new since your last visit" compare with the visit before
-  // this one. A failed write only means those may repeat next time, so it does not cost the page.
-  const warn = (what: string) => (error: unknown) =>
-    context.logger.warn(`group lesson: could not record ${what}: ${error instanceof Error ? error.message : String(error)}`);
-  await recordVisit(context.db, userId, reader.readings).catch(warn("a reading visit"));
-  await recordLessonVisit(context.db, { userId, groupId: group.id, lessonId }).catch(warn("a lesson visit"));
-
-  const moderate = can(role, "discussion.moderate");
-  const passageText = new Map(reader.readings.flatMap((reading) => reading.passages.map((passage) => [passage.key, passage.text] as const)));
-
-  const view = buildLessonView({
-    passageText,
-    discussion,
+  const page = await loadLessonPage(context.db, context.dbProvider, {
+    group,
+    role,
+    userId,
+    day,
+    filter,
     openParam: url.searchParams.get("open"),
     commentParam: url.searchParams.get("comment"),
   });
-  const { open, threads } = view;
+  // A failed visit only means the "new" markers or the revised notice may repeat next time: it does not cost the page.
+  if (page.wrote.error) {
+    const error = page.wrote.error;
+    context.logger.warn(`group lesson: could not record a visit: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const { reader, lessonId, open } = page;
+
+  const moderate = can(role, "discussion.moderate");
   const focus = url.searchParams.get("focus");
   const historyId = url.searchParams.get("history");
   const versions =
@@ -97,33 +96,30 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     me: { id: userId },
     may: { moderate, post: can(role, "discussion.post") },
     // Only the open passage's threads are sent (see LessonData.threads).
-    threads: open && open !== EARLIER_VERSION ? { [open]: threads[open] ?? [] } : {},
-    orphans: view.orphans,
-    shown: view.shown,
-    counts: discussion.counts,
-    newIds: view.newIds,
-    answeredPrompts: view.answeredPrompts,
-    highlights: view.highlights,
-    members: discussion.members,
-    lastVisit: discussion.lastVisit,
-    keyAnswers: view.keyAnswers,
+    threads: page.threads,
+    orphans: page.orphans,
+    shown: page.shown,
+    counts: page.counts,
+    newIds: page.newIds,
+    answeredPrompts: page.answeredPrompts,
+    highlights: page.highlights,
+    members: page.members,
+    lastVisit: page.lastVisit,
+    keyAnswers: page.keyAnswers,
     history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
-  const [progress, session] = await Promise.all([
-    loadLessonProgress(context.db, { userId, courseId: group.course.id, lessonId }),
-    runningSessionView(context.db, group.id, day),
-  ]);
-  const elsewhere = session ? null : await runningSession(context.db, group.id);
+  // The live session: statements of its own only while one runs on this day.
+  const session = found.liveDay === day ? await runningSessionView(context.db, group.id, day) : null;
   const live: LiveData = {
     session,
     myVotes: session ? await myVotes(context.db, session.id, userId) : [],
     cursor,
     mayRun: can(role, "session.run"),
-    elsewhere: elsewhere ? { day: elsewhere.day } : null,
+    elsewhere: !session && found.liveDay !== null && found.liveDay !== day ? { day: found.liveDay } : null,
     confirmEnd: url.searchParams.get("confirm") === "end-session",
   };
-  return { ...payload, progress, live };
+  return { ...payload, progress: page.progress, live };
 }
 
 type LessonLoaderData = SerializeFrom<typeof loader>;

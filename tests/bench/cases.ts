@@ -6,7 +6,8 @@
  */
 import autocannon from "autocannon";
 import { TestClient, uniqueEmail } from "../support/client.ts";
-import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, type BenchSeed } from "./content.ts";
+import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedOtherGroupsNoise, type BenchSeed, type NoiseSeed } from "./content.ts";
+import { dataPathCpuMs } from "./query-count.ts";
 import { socketCases } from "./socket-cases.ts";
 import { DASHBOARD_PAGE_SIZE } from "~/models/progress-rules.ts";
 
@@ -30,6 +31,8 @@ export interface BenchContext {
   seed: BenchSeed;
   /** SQL statements the app's server has sent so far (tests/bench/sql-counter.ts, in the server process). */
   statementCount(): Promise<number>;
+  /** The benchmark's database (the server's), for cases that add data between cases. */
+  databaseUrl: string;
   /** A progress line on the console. */
   log(message: string): void;
   /** A line to print under the table (and in docs/performance.md), after the runner's own. */
@@ -193,6 +196,16 @@ export const cases: BenchCase<unknown>[] = [
     mustContain: BENCH_DISCUSSION_MARKER,
     target: async (ctx) => ({ path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } }),
   }),
+  // The same page once other groups of the same lesson have 200,000 comment edits, open flags,
+  // reactions and question votes (written by the first of these two cases' setups): its cost must not grow.
+  ...sequentialPair({
+    name: "discussion page, 1,000 comments, 200,000 edits in other groups",
+    mustContain: BENCH_DISCUSSION_MARKER,
+    async target(ctx) {
+      await addNoise(ctx);
+      return { path: ctx.seed.large.threadPath, headers: { cookie: ctx.seed.cookie } };
+    },
+  }),
   // 200 members reading, each sending its read tracker's batch of 10 passages every 10 s (the tracker's
   // flush interval), open loop: the batches go out on schedule, spread evenly, whatever the answers.
   progressBatchCase(1),
@@ -209,6 +222,38 @@ export const cases: BenchCase<unknown>[] = [
   // a comment reaching them all and a scroll storm, each beside a bare Socket.IO server.
   ...socketCases(),
 ];
+
+let noise: Promise<NoiseSeed> | undefined;
+
+/** Other groups' data, added once (tests/bench/content.ts, seedOtherGroupsNoise). */
+async function addNoise(ctx: BenchContext) {
+  if (noise) return noise;
+  const before = await dataPathCpuMs(ctx.databaseUrl, ctx.seed);
+  noise = seedOtherGroupsNoise(ctx.databaseUrl, ctx.seed.lessonId);
+  const added = await noise;
+  const after = await dataPathCpuMs(ctx.databaseUrl, ctx.seed);
+  // The seeding kept this process busy for a while: a kept-alive connection may have been closed
+  // meanwhile. One answered request before the measured ones (up to three tries).
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    try {
+      await (await fetch(new URL("/", ctx.baseUrl), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).arrayBuffer();
+      break;
+    } catch (error) {
+      ctx.log(`after seeding the other groups' data: ${error instanceof Error ? `${error.message} (${String((error as { cause?: unknown }).cause ?? "")})` : String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  const n = (value: number) => value.toLocaleString("en-US");
+  ctx.note(
+    `Other groups' data (before the "200,000 edits in other groups" cases): ${n(added.comments)} comments on the same lesson in other groups, ` +
+      `with ${n(added.edits)} edits, ${n(added.flags)} open flags, ${n(added.reactions)} reactions, and ${n(added.votes)} question votes. ` +
+      `The page's data path (loadLessonGroup + loadLessonPage in the benchmark process, SQLite included) took ${before.toFixed(1)} ms of CPU per page before, ${after.toFixed(1)} ms after.`,
+  );
+  return added;
+}
+
+/** Whether the other groups' data was added in this run (the statement counts after the cases then include it). */
+export const noiseAdded = () => noise !== undefined;
 
 
 /** Member `member`'s batch number `round`: the next 10 passages of the course, as the tracker sends them. */

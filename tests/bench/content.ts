@@ -430,3 +430,91 @@ async function seedLive(db: Db, memberCount: number): Promise<LiveSeed> {
   for (const userId of userIds) members.push({ userId, cookie: `${SESSION_COOKIE}=${(await createSession(db, userId)).token}` });
   return { groupId: group.id, day: 1, readingId: reading.id, passageKeys, members };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Other groups' data: what the discussion page must not pay for
+
+export const BENCH_NOISE = { groups: 4, commentsPerGroup: 500, editsPerComment: 100, flagsPerComment: 5, reactionsPerComment: 6, questionsPerGroup: 50, votesPerQuestion: 100 } as const;
+
+export interface NoiseSeed {
+  comments: number;
+  edits: number;
+  flags: number;
+  reactions: number;
+  votes: number;
+}
+
+/**
+ * Written straight into the tables, while the server runs (between two cases): BENCH_NOISE.groups
+ * more groups on the same long lesson, each with comments carrying 100 edits (200,000 CommentEdit
+ * rows in all), open flags and reactions, and an ended live session whose questions have votes.
+ * The members are the progress group's 200 (users with no password, signed in nowhere here).
+ */
+export async function seedOtherGroupsNoise(databaseUrl: string, lessonId: string): Promise<NoiseSeed> {
+  const database = await openBenchDatabase(databaseUrl);
+  const db = database.db;
+  try {
+    const lesson = await db.lesson.findUniqueOrThrow({ where: { id: lessonId }, select: { courseId: true, readings: { select: { id: true, currentRevision: { select: { number: true, passages: { select: { key: true } } } } } } } });
+    const reading = lesson.readings[0]!;
+    const keys = reading.currentRevision!.passages.map((passage) => passage.key);
+    const users = Array.from({ length: BENCH_PROGRESS.members }, (_, index) => `bench-progress-${index.toString().padStart(3, "0")}`);
+    const totals: NoiseSeed = { comments: 0, edits: 0, flags: 0, reactions: 0, votes: 0 };
+    const inChunks = async <T>(rows: T[], write: (chunk: T[]) => Promise<unknown>) => {
+      for (let index = 0; index < rows.length; index += 5_000) await write(rows.slice(index, index + 5_000));
+    };
+    const at = Date.now() - 86_400_000;
+    for (let g = 0; g < BENCH_NOISE.groups; g += 1) {
+      const group = await db.group.create({ data: { courseId: lesson.courseId, name: `Benchmark noise ${g + 1}` } });
+      const members = users.slice(g * 40, g * 40 + 40);
+      await db.membership.createMany({ data: members.map((userId, index) => ({ groupId: group.id, userId, role: index === 0 ? "owner" : "member" })) });
+      const comments = Array.from({ length: BENCH_NOISE.commentsPerGroup }, (_, index) => {
+        const id = `bench-noise-${g}-${index.toString().padStart(5, "0")}`;
+        const rootId = index % 3 === 0 ? id : `bench-noise-${g}-${(index - (index % 3)).toString().padStart(5, "0")}`;
+        return {
+          id,
+          groupId: group.id,
+          lessonId,
+          readingId: reading.id,
+          passageKey: keys[index % keys.length]!,
+          anchorRevision: reading.currentRevision!.number,
+          originalRevision: reading.currentRevision!.number,
+          originalPassageKey: keys[index % keys.length]!,
+          parentId: rootId === id ? null : rootId,
+          rootId,
+          authorId: members[index % members.length]!,
+          kind: "comment",
+          body: `Noise comment ${index} of group ${g + 1}, edited many times.`,
+          createdAt: new Date(at + index * 1_000),
+          editedAt: new Date(at + index * 1_000 + 500),
+        };
+      });
+      await inChunks(comments, (chunk) => db.comment.createMany({ data: chunk }));
+      const edits = comments.flatMap((comment, index) =>
+        Array.from({ length: BENCH_NOISE.editsPerComment }, (_, edit) => ({ commentId: comment.id, body: `Version ${edit} of noise comment ${index}`, editedAt: new Date(at + index * 1_000 + edit) })),
+      );
+      await inChunks(edits, (chunk) => db.commentEdit.createMany({ data: chunk }));
+      const flags = comments.flatMap((comment, index) =>
+        Array.from({ length: BENCH_NOISE.flagsPerComment }, (_, flag) => ({ commentId: comment.id, reporterId: members[(index + flag + 1) % members.length]!, reason: "Benchmark noise flag" })),
+      );
+      await inChunks(flags, (chunk) => db.flag.createMany({ data: chunk }));
+      const reactions = comments.flatMap((comment, index) =>
+        Array.from({ length: BENCH_NOISE.reactionsPerComment }, (_, reaction) => ({ commentId: comment.id, userId: members[(index + reaction) % members.length]!, kind: REACTIONS[reaction % REACTIONS.length]! })),
+      );
+      await inChunks(reactions, (chunk) => db.reaction.createMany({ data: chunk }));
+      const session = await db.liveSession.create({ data: { groupId: group.id, lessonId, day: 1, title: "Noise session", facilitatorId: members[0]!, startedAt: new Date(at), endedAt: new Date(at + 3_600_000) } });
+      const questions = Array.from({ length: BENCH_NOISE.questionsPerGroup }, (_, index) => ({ id: `bench-noise-q-${g}-${index}`, sessionId: session.id, authorId: members[index % members.length]!, body: `Noise question ${index}` }));
+      await db.sessionQuestion.createMany({ data: questions });
+      const voters = users.filter((userId) => !members.includes(userId)).slice(0, BENCH_NOISE.votesPerQuestion);
+      const votes = questions.flatMap((question) => voters.map((userId) => ({ questionId: question.id, userId })));
+      await inChunks(votes, (chunk) => db.sessionQuestionVote.createMany({ data: chunk }));
+      totals.comments += comments.length;
+      totals.edits += edits.length;
+      totals.flags += flags.length;
+      totals.reactions += reactions.length;
+      totals.votes += votes.length;
+    }
+    return totals;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,22 +1,21 @@
 /**
  * Queries per discussion page, counted in this process on the benchmark's database in two ways:
  *
- * - model operations (`db.comment.findMany`, `db.reaction.groupBy`, …), through a Prisma client
+ * - operations (`db.comment.findMany`, `db.$queryRaw`, …), through a Prisma client
  *   extension around the app's own client: what "queries per page" means in app/models;
  * - SQL statements sent to SQLite (tests/bench/sql-counter.ts). One model operation with an
  *   `include` can take more than one statement; a statement count that grows with the number of
  *   threads shows an N+1 or an IN list split into chunks.
  */
 import type { Db } from "~/db/client.server.ts";
-import { loadGroupForMember } from "~/models/group.server.ts";
-import { loadGroupLesson } from "~/models/group-lesson.server.ts";
+import { loadLessonGroup, loadLessonPage } from "~/models/lesson-page.server.ts";
 import { openBenchDatabase, type BenchGroup, type BenchSeed } from "./content.ts";
 import { installSqlStatementCounter } from "./sql-counter.ts";
 
 export interface PageQueries {
   comments: number;
   threads: number;
-  /** Model operations of loadGroupForMember + loadGroupLesson (what the group's day page loads). */
+  /** Model operations of loadLessonGroup + loadLessonPage (what the group's day page loads; most of it is raw SQL, one operation each). */
   operations: number;
   /** The SQL statements those operations took. */
   statements: number;
@@ -52,12 +51,8 @@ export function extraStatements(small: PageQueries, large: PageQueries): string[
   return extra;
 }
 
-function countComments(views: { replies: unknown[] }[]): number {
-  return views.reduce((sum, view) => sum + 1 + countComments(view.replies as { replies: unknown[] }[]), 0);
-}
-
 /**
- * Loads each group's day page data the way the route does (membership, then loadGroupLesson), on
+ * Loads each group's day page data the way the route does (loadLessonGroup, then loadLessonPage opened at the last thread), on
  * its own client over the benchmark's database, counting queries. Each page is loaded twice and the
  * second load counted, so one-off work (the first connection, PRAGMAs) stays out.
  */
@@ -67,11 +62,10 @@ export async function countDiscussionQueries(databaseUrl: string, seed: BenchSee
   let operations = 0;
   const counted = database.db.$extends({
     query: {
-      $allModels: {
-        $allOperations({ args, query }) {
-          operations += 1;
-          return query(args);
-        },
+      // Model operations and raw queries alike.
+      $allOperations({ args, query }) {
+        operations += 1;
+        return query(args);
       },
     },
   }) as unknown as Db;
@@ -81,14 +75,17 @@ export async function countDiscussionQueries(databaseUrl: string, seed: BenchSee
       const operationsBefore = operations;
       const statementsBefore = statements.count;
       statements.record = [];
-      const member = await loadGroupForMember(counted, group.groupId, seed.viewerId);
+      const member = await loadLessonGroup(counted, group.groupId, seed.viewerId);
       if (!member) throw new Error(`the benchmark viewer is not a member of group ${group.groupId}`);
-      const page = await loadGroupLesson(counted, { group: member.group, role: member.role, userId: seed.viewerId, day: 1, filter: "all" });
-      const comments = countComments(page.discussion.threads) + countComments(page.discussion.orphans);
-      if (comments !== group.comments) throw new Error(`group ${group.groupId}: loadGroupLesson returned ${comments} comments, ${group.comments} were seeded`);
+      const comment = new URL(group.threadPath, "http://bench").searchParams.get("comment");
+      const page = await loadLessonPage(counted, "sqlite", { group: member.group, role: member.role, userId: seed.viewerId, day: 1, filter: "all", openParam: null, commentParam: comment });
+      // Every thread is counted in the margin; the open one is sent whole.
+      const threads = Object.values(page.counts).reduce((sum, entry) => sum + entry.threads + entry.concealedAnswers, 0) + page.orphans.length;
+      if (threads !== group.threads) throw new Error(`group ${group.groupId}: the page counts ${threads} threads, ${group.threads} were seeded`);
+      if (!page.open || !(page.threads[page.open] ?? []).some((thread) => thread.id === comment)) throw new Error(`group ${group.groupId}: the page did not open thread ${comment}`);
       result = {
-        comments,
-        threads: page.discussion.threads.length + page.discussion.orphans.length,
+        comments: group.comments,
+        threads,
         operations: operations - operationsBefore,
         statements: statements.count - statementsBefore,
         sql: statements.record.map(shortSql),
@@ -101,6 +98,30 @@ export async function countDiscussionQueries(databaseUrl: string, seed: BenchSee
     return { small: await measure(seed.small), large: await measure(seed.large) };
   } finally {
     statements.record = null;
+    await database.close();
+  }
+}
+
+/**
+ * The CPU the page's data path takes in this process (loadLessonGroup + loadLessonPage of the large
+ * group opened at its last thread, SQLite's own work included: better-sqlite3 runs on this thread),
+ * per page: `rounds` loads after 10 unmeasured ones.
+ */
+export async function dataPathCpuMs(databaseUrl: string, seed: BenchSeed, rounds = 50): Promise<number> {
+  const database = await openBenchDatabase(databaseUrl);
+  const comment = new URL(seed.large.threadPath, "http://bench").searchParams.get("comment");
+  const load = async () => {
+    const member = await loadLessonGroup(database.db, seed.large.groupId, seed.viewerId);
+    if (!member) throw new Error(`the benchmark viewer is not a member of group ${seed.large.groupId}`);
+    return loadLessonPage(database.db, "sqlite", { group: member.group, role: member.role, userId: seed.viewerId, day: 1, filter: "all", openParam: null, commentParam: comment });
+  };
+  try {
+    for (let index = 0; index < 10; index += 1) await load();
+    const before = process.cpuUsage();
+    for (let index = 0; index < rounds; index += 1) await load();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / rounds;
+  } finally {
     await database.close();
   }
 }

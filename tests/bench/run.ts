@@ -26,7 +26,7 @@ import { countDiscussionQueries, extraStatements, largestInList, type Discussion
 import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
 import { DASHBOARD_PAGE_SIZE } from "~/models/progress-rules.ts";
-import { cases, checkPage, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
+import { cases, checkPage, noiseAdded, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
 import { COMMENTS, CONNECT_BATCH, SOCKET_CLIENTS, STORM_RATE, STORM_RECEIVERS, WARMUP_COMMENTS, socketNotes } from "./socket-cases.ts";
 import type { ChildMessage, ParentMessage, ServerStats } from "./protocol.ts";
 
@@ -247,8 +247,9 @@ async function runCase(server: BenchServer, ctx: BenchContext, benchCase: BenchC
 
 interface Extras {
   queries?: DiscussionQueries;
-  /** SQL statements per request of each discussion page, as the server counted them. */
-  http?: { small: number; large: number };
+  /** SQL statements per request of each discussion page, as the server counted them, before the cases and after them. */
+  httpBefore?: { small: number; large: number };
+  http?: { small: number; large: number; noise: boolean };
   reanchor?: ReanchorBenchResult;
   /** Lines the cases asked for (BenchContext.note), and the socket cases' connect times. */
   notes: string[];
@@ -292,7 +293,7 @@ function extraLines(extras: Extras, seed: BenchSeed): string[] {
     lines.push(
       `Discussion page: ${few.operations} queries with ${small} comments, ${many.operations} with ${large}` +
         `${grows ? " (!) the queries grow with the number of threads" : ""} ` +
-        `(model operations of loadGroupForMember + loadGroupLesson for a member; ${few.statements} and ${many.statements} SQL statements).`,
+        `(model operations of loadLessonGroup + loadLessonPage for a member, opened at the last thread, caches warm, visit already recorded; ${few.statements} and ${many.statements} SQL statements).`,
     );
     if (many.statements !== few.statements) {
       const longest = largestInList(many);
@@ -304,10 +305,16 @@ function extraLines(extras: Extras, seed: BenchSeed): string[] {
       );
     }
   }
+  if (extras.httpBefore) {
+    lines.push(
+      `Discussion page over HTTP: ${perRequest(extras.httpBefore.small)} SQL statements per request with ${small} comments, ` +
+        `${perRequest(extras.httpBefore.large)} with ${large} (the whole request as the server sent them: session, header, loaders, visit; before the cases).`,
+    );
+  }
   if (extras.http) {
     lines.push(
-      `Discussion page over HTTP: ${perRequest(extras.http.small)} SQL statements per request with ${small} comments, ` +
-        `${perRequest(extras.http.large)} with ${large} (the whole request as the server sent them: session, loaders, visit).`,
+      `Discussion page over HTTP after the cases${extras.http.noise ? ", with the other groups' data" : ""}: ${perRequest(extras.http.small)} SQL statements per request with ${small} comments, ` +
+        `${perRequest(extras.http.large)} with ${large}.`,
     );
   }
   if (extras.reanchor) {
@@ -451,6 +458,12 @@ pages, seeded through the app's model functions before the server starts (\`test
   (a third on a quote, one in seven a question), 700 replies spread unevenly over them (a quarter
   nested), answers marked on half the questions that have replies, and about 500 reactions; opened at
   its last thread, as a link to a comment opens it (the page sends only the open passage's threads).
+- **discussion page, 1,000 comments, 200,000 edits in other groups**: the same page after the first of these
+  two cases' setup wrote, straight into the tables while the server runs, four more groups on the same lesson
+  with 2,000 comments, 200,000 edits of them, 10,000 open flags, 12,000 reactions and an ended live session
+  with 20,000 question votes: the page's cost must not grow with other groups' data. A line under the table
+  gives the CPU of the page's data path alone (its loaders in the benchmark process, SQLite included) before
+  and after that data was added.
 - **progress dashboard**: the moderators' dashboard of a group of ${BENCH_PROGRESS.members} members following a ${BENCH_PROGRESS.days}-day course
   on a schedule (written straight into the tables), at day ${BENCH_PROGRESS.paceDay}: the first page of its members grid
   (${DASHBOARD_PAGE_SIZE} members a page, \`?page=\`), with the group's totals — members, done per day, who is behind the
@@ -504,8 +517,9 @@ CPU during each storm is given under the table.
 
 Under the table:
 
-- **Discussion page: queries** are the database queries (Prisma model operations) the page's data takes
-  — \`loadGroupForMember\` and \`loadGroupLesson\`, called in the benchmark process on the same database —
+- **Discussion page: queries** are the database queries (Prisma operations, raw queries included) the page's data takes
+  — \`loadLessonGroup\` and \`loadLessonPage\` (app/models/lesson-page.server.ts), called in the benchmark process on the same database,
+  opened at the last thread, with the passages cached and the visit already recorded —
   for a second group with 10 comments on the same lesson and for the group with 1,000. They must be equal:
   the number of queries must not grow with the number of threads. The SQL statements those operations
   sent are given too; one operation with an \`include\` can take several.
@@ -513,7 +527,8 @@ Under the table:
   the discussion page's below (all its statements over the measured window, divided by the batches).
 - **Discussion page over HTTP**: the SQL statements the server sent per request of each group's page,
   opened at its last thread (${COUNTED_REQUESTS} requests, one at a time), counted in the server process by wrapping the SQLite driver
-  adapter: everything a request costs the database, from the session check to recording the visit.
+  adapter: everything a request costs the database, from the session check and the header to recording the visit;
+  once before the cases and once after them (after the other groups' data was added, when that case ran).
 - **Re-anchoring**: the time \`reanchorAll\` takes to re-anchor 10,000 comments on a 300-passage reading
   after a revision that copy-edits 10% of the passages, moves 5% and deletes 2% (median of three runs,
   in-process, \`tests/bench/reanchor.ts\`), with how many anchors ended exact, moved, fuzzy or orphaned.
@@ -621,12 +636,19 @@ async function main(): Promise<number> {
       },
       seed,
       statementCount: () => server.queryCount(),
+      databaseUrl,
       log: (message) => console.log(`bench:   ${message}`),
       note(line) {
         extras.notes.push(line);
         console.log(`bench:   ${line}`);
       },
     };
+    console.log("bench: counting the SQL statements per discussion page request in the server (before the cases)…");
+    extras.httpBefore = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
+      small: await statementsPerRequest(server, ctx, { path: seed.small.threadPath, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
+      large: await statementsPerRequest(server, ctx, { path: seed.large.threadPath, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+    }));
+    if (extras.httpBefore) console.log(`bench:   ${perRequest(extras.httpBefore.small)} with ${seed.small.comments} comments, ${perRequest(extras.httpBefore.large)} with ${seed.large.comments}`);
     for (const [index, benchCase] of selected.entries()) {
       console.log(`bench: [${index + 1}/${selected.length}] ${benchCase.name}…`);
       let row: Row;
@@ -657,6 +679,7 @@ async function main(): Promise<number> {
     extras.http = await attempt(extras, "counting the server's SQL statements per discussion page", async () => ({
       small: await statementsPerRequest(server, ctx, { path: seed.small.threadPath, headers: { cookie: seed.cookie } }, BENCH_LESSON_MARKER),
       large: await statementsPerRequest(server, ctx, { path: seed.large.threadPath, headers: { cookie: seed.cookie } }, BENCH_DISCUSSION_MARKER),
+      noise: noiseAdded(),
     }));
     if (extras.http) console.log(`bench:   ${perRequest(extras.http.small)} with ${seed.small.comments} comments, ${perRequest(extras.http.large)} with ${seed.large.comments}`);
     extras.notes.push(...socketNotes());

@@ -37,22 +37,32 @@ function countCalls<T extends Queryable>(target: T, counter: SqlStatementCounter
   return target;
 }
 
-/** Counts every SQL statement of every SQLite client this process connects from now on. */
-export function installSqlStatementCounter(): SqlStatementCounter {
-  if (installed) return installed;
-  const counter: SqlStatementCounter = { count: 0, record: null };
-  const connect = PrismaBetterSqlite3.prototype.connect;
-  PrismaBetterSqlite3.prototype.connect = async function (this: PrismaBetterSqlite3) {
-    const adapter = countCalls((await connect.call(this)) as Awaited<ReturnType<typeof connect>> & Queryable, counter);
+type AdapterFactory = { connect(): Promise<Queryable & { startTransaction(isolationLevel?: never): Promise<unknown> }> };
+
+/**
+ * Makes every adapter this factory class connects from now on count its statements into `counter`
+ * (also used by tests/support/statement-counter.ts for the PostgreSQL adapter).
+ */
+export function countFactoryStatements(prototype: AdapterFactory, counter: SqlStatementCounter) {
+  const connect = prototype.connect;
+  prototype.connect = async function (this: AdapterFactory) {
+    const adapter = countCalls(await connect.call(this), counter);
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
       // The adapter sends BEGIN itself, outside queryRaw / executeRaw; COMMIT goes through executeRaw.
       counter.count += 1;
       counter.record?.push("BEGIN");
-      return countCalls((await startTransaction(isolationLevel)) as Awaited<ReturnType<typeof startTransaction>> & Queryable, counter);
+      return countCalls((await startTransaction(isolationLevel)) as Queryable, counter);
     };
     return adapter;
   };
+}
+
+/** Counts every SQL statement of every SQLite client this process connects from now on. */
+export function installSqlStatementCounter(): SqlStatementCounter {
+  if (installed) return installed;
+  const counter: SqlStatementCounter = { count: 0, record: null };
+  countFactoryStatements(PrismaBetterSqlite3.prototype as unknown as AdapterFactory, counter);
   installed = counter;
   return counter;
 }
