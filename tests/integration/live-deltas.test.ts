@@ -10,6 +10,8 @@
 import { randomBytes } from "node:crypto";
 import { decode } from "turbo-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CatchUpCursor } from "~/components/live/catch-up-cursor.ts";
+import { targetOf, targetsOf } from "~/components/live/passage-deltas.ts";
 import type { PassageDelta, PassageDeltaAnswer } from "~/models/passage-delta.server.ts";
 import type { DiscussionChange } from "~/realtime/events.ts";
 import { createGroupDirectly, demoCourseId, signUp, uniqueLabel, visitor, type Person } from "../support/groups.ts";
@@ -254,5 +256,47 @@ describe("who may ask for a delta", () => {
 
   it("filters apply as on the page", async () => {
     for (const filter of ["open", "pinned", "mine"]) await expectSameAsPage(ann, paragraph, filter);
+  });
+});
+
+describe("the catch-up cursor with deltas", () => {
+  it("a page that missed changes while away fetches their passages' deltas, then adopts the join's cursor; asking again finds nothing", async () => {
+    const ids = (threads: Array<{ id: string; replies: unknown[] }>): string[] =>
+      threads.flatMap((thread) => [thread.id, ...ids(thread.replies as Array<{ id: string; replies: unknown[] }>)]).sort();
+    const truth = async () => (await db().comment.findMany({ where: { groupId, passageKey: paragraph, deletedAt: null, hiddenAt: null }, select: { id: true } })).map((row) => row.id).sort();
+    // Bob's page: loaded (its cursor), connected; its view of the paragraph's panel.
+    const loaded = await pageData(bob, paragraph);
+    const cursor = new CatchUpCursor((loaded.live as { cursor: number }).cursor);
+    let view = ids((await delta(bob, { key: paragraph })).threads!.filter((thread) => thread.state === "visible"));
+    const socket = await connect(bob);
+    // A change heard live: its delta brings it (the cursor stays with the loaded data).
+    const heard = nextEvent<DiscussionChange>(socket, "discussion:changed");
+    const live = await comment(ann, "DELTA-LIVE heard while connected");
+    const change = await heard;
+    expect(cursor.heard(change)).toBe(true);
+    const target = targetOf(change);
+    expect(target).toEqual({ passageKey: paragraph });
+    view = ids((await delta(bob, { key: paragraph })).threads!.filter((thread) => thread.state === "visible"));
+    expect(view).toContain(live);
+    // Away: two comments on the paragraph, one on another passage.
+    socket.disconnect();
+    const away = [await comment(ann, "DELTA-AWAY one"), await comment(cat, "DELTA-AWAY two"), await comment(cat, "DELTA-AWAY elsewhere", prompt)];
+    const again = await connect(bob);
+    const answer = await again.emitWithAck("lesson:join", { groupId, day, after: cursor.value });
+    if (!("data" in answer) || !answer.data.missed) throw new Error(JSON.stringify(answer));
+    const missed = answer.data.missed;
+    expect(missed.complete).toBe(true);
+    expect(cursor.rejoined(missed)).toBe(true);
+    expect(missed.changes.map((entry) => entry.commentId)).toEqual(expect.arrayContaining([live, ...away]));
+    const targets = targetsOf(missed.changes.filter((entry) => entry.seq > cursor.value))!;
+    expect(targets).toEqual(expect.arrayContaining([{ passageKey: paragraph }]));
+    for (const each of targets) {
+      const got = await delta(bob, "passageKey" in each ? { key: each.passageKey } : { seq: String(each.seq) });
+      if (got.passageKey === paragraph) view = ids(got.threads!.filter((thread) => thread.state === "visible"));
+    }
+    cursor.loaded(missed.cursor);
+    expect(view).toEqual(await truth());
+    const after = await again.emitWithAck("lesson:join", { groupId, day, after: cursor.value });
+    expect(after).toMatchObject({ data: { missed: { changes: [], complete: true } } });
   });
 });
