@@ -111,9 +111,12 @@ test("the server restarts while a member is writing: the page and the draft stay
   const RESTART_PASSAGE = "The clearest way to understand";
   // A server of this test's own: stopping the shared one would stop every other test.
   const server = await RestartableServer.start();
+  const contexts: BrowserContext[] = [];
   try {
     const pageOf = async (email: string) => {
-      const page = await (await newContext({ baseURL: server.url })).newPage();
+      const context = await newContext({ baseURL: server.url });
+      contexts.push(context);
+      const page = await context.newPage();
       await openDemoLesson(page, email, DAY);
       return page;
     };
@@ -172,10 +175,12 @@ test("the server restarts while a member is writing: the page and the draft stay
     await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue(draft);
     await expect(sam.getByText("Something went wrong")).toHaveCount(0);
 
+  } finally {
+    // The pages go before the server does: else they would try to reconnect to a stopped server.
+    for (const context of contexts) await context.close();
+    await server.stop();
     // While the server was down, the browser said so of each attempt to reconnect: expected, and only that.
     const refused = new RegExp(`WebSocket connection to 'ws://localhost:${server.port}/socket\\.io/.*ERR_CONNECTION_REFUSED`);
     for (let index = browserErrors.length - 1; index >= 0; index -= 1) if (refused.test(browserErrors[index]!)) browserErrors.splice(index, 1);
-  } finally {
-    await server.stop();
   }
 });
