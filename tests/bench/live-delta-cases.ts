@@ -135,11 +135,14 @@ function liveDeltaCase(kind: FollowUp, name: string, comments: number, baseline?
 
 export const LIVE_DELTA_EVENTS_ONLY = `live session, ${BENCH_LIVE_DISCUSSION_MEMBERS} members, one comment (events only)`;
 
+/** Comments per case: BENCH_LIVE_COMMENTS caps them (e.g. 3 for a quick look). */
+const commentsAtMost = (count: number) => Math.min(count, Number(process.env.BENCH_LIVE_COMMENTS) > 0 ? Number(process.env.BENCH_LIVE_COMMENTS) : count);
+
 export function liveDeltaCases(): BenchCase<unknown>[] {
   return [
-    liveDeltaCase("none", LIVE_DELTA_EVENTS_ONLY, 20),
-    liveDeltaCase("delta", `live session, ${BENCH_LIVE_DISCUSSION_MEMBERS} members, one comment (with every client's delta)`, 20, LIVE_DELTA_EVENTS_ONLY),
+    liveDeltaCase("none", LIVE_DELTA_EVENTS_ONLY, commentsAtMost(20)),
+    liveDeltaCase("delta", `live session, ${BENCH_LIVE_DISCUSSION_MEMBERS} members, one comment (with every client's delta)`, commentsAtMost(20), LIVE_DELTA_EVENTS_ONLY),
     // Dear (a whole lesson load per client per comment): a few comments suffice.
-    liveDeltaCase("reload", `live session, ${BENCH_LIVE_DISCUSSION_MEMBERS} members, one comment (old path: every client reloads the lesson)`, 3, LIVE_DELTA_EVENTS_ONLY),
+    liveDeltaCase("reload", `live session, ${BENCH_LIVE_DISCUSSION_MEMBERS} members, one comment (old path: every client reloads the lesson)`, commentsAtMost(3), LIVE_DELTA_EVENTS_ONLY),
   ] as BenchCase<unknown>[];
 }

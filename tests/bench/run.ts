@@ -502,7 +502,7 @@ client has its \`discussion:changed\` and has made its follow-up. Three cases, t
 
 Rate: comments completed per second; latency: from sending the POST to the last client's follow-up (or
 event) done; CPU ms/op: the server's CPU per comment, everything included. The poster's own page is not
-modelled (its form reloads it on either path).
+modelled (its form reloads it on either path). \`BENCH_LIVE_COMMENTS\` caps the comments per case (a quick look).
 
 To keep the load generator (one Node.js process on the same cores) from being the bottleneck, only the
 sampled receivers decode \`positions:update\` and \`presence:delta\`: the others count them, and their
