@@ -74,22 +74,36 @@ export interface Discussion {
 /** Everything the margin shows for one lesson of one group, in five queries. */
 export async function loadDiscussion(
   db: Db,
-  input: { groupId: string; lessonId: string; viewer: Viewer; promptKeys: ReadonlySet<string>; filter?: DiscussionFilter },
+  input: {
+    groupId: string;
+    lessonId: string;
+    viewer: Viewer;
+    promptKeys: ReadonlySet<string>;
+    filter?: DiscussionFilter;
+    /** Only this passage's threads (a live delta, app/models/passage-delta.server.ts): the same rules, one passage's rows. */
+    passageKey?: string;
+  },
 ): Promise<Discussion> {
   const { groupId, lessonId, viewer } = input;
-  const [comments, reactionCounts, myReactions, members, visit] = await Promise.all([
+  const moderator = can(viewer.role, "discussion.moderate");
+  const scope = input.passageKey === undefined ? { groupId, lessonId } : { groupId, lessonId, passageKey: input.passageKey };
+  const [comments, reactionCounts, myReactions, members, visit, ownAnswers] = await Promise.all([
     // Authors' names come from the members list below: an include here would send one id per comment.
     db.comment.findMany({
-      where: { groupId, lessonId },
+      where: scope,
       orderBy: { createdAt: "asc" },
       include: { _count: { select: { flags: { where: { resolvedAt: null } }, edits: true } } },
     }),
-    db.reaction.groupBy({ by: ["commentId", "kind"], where: { comment: { groupId, lessonId } }, _count: { _all: true } }),
-    db.reaction.findMany({ where: { userId: viewer.userId, comment: { groupId, lessonId } }, select: { commentId: true, kind: true } }),
+    db.reaction.groupBy({ by: ["commentId", "kind"], where: { comment: scope }, _count: { _all: true } }),
+    db.reaction.findMany({ where: { userId: viewer.userId, comment: scope }, select: { commentId: true, kind: true } }),
     db.membership.findMany({ where: { groupId }, select: { user: { select: { id: true, displayName: true } } } }),
     db.lessonVisit.findUnique({ where: { userId_groupId_lessonId: { userId: viewer.userId, groupId, lessonId } } }),
+    // One passage: the reveal rule still needs every answer of the viewer's in the lesson (one may
+    // answer this prompt from another passage it was moved to).
+    input.passageKey === undefined || moderator
+      ? Promise.resolve([])
+      : db.comment.findMany({ where: { groupId, lessonId, kind: "answer", parentId: null, authorId: viewer.userId, deletedAt: null }, select: { id: true, rootId: true, parentId: true, kind: true, authorId: true, readingId: true, passageKey: true, originalPassageKey: true, pinnedAt: true, deletedAt: true } }),
   ]);
-  const moderator = can(viewer.role, "discussion.moderate");
   const names = new Map(members.map((member) => [member.user.id, member.user.displayName]));
   // People who wrote here and have since left the group: one lookup of just them.
   const departed = [...new Set(comments.map((comment) => comment.authorId))].filter((id) => !names.has(id));
@@ -106,7 +120,7 @@ export async function loadDiscussion(
   const mine = new Map<string, ReactionKind[]>();
   for (const row of myReactions) mine.set(row.commentId, [...(mine.get(row.commentId) ?? []), row.kind as ReactionKind]);
   // The reveal rule (app/models/discussion-rules.ts): concealed answers and every reply under them.
-  const concealedIds = concealedCommentIds(comments, { userId: viewer.userId, moderator });
+  const concealedIds = concealedCommentIds(ownAnswers.length > 0 ? [...comments, ...ownAnswers] : comments, { userId: viewer.userId, moderator });
   const hasReplies = new Set(comments.filter((comment) => comment.parentId && !comment.deletedAt).map((comment) => comment.parentId));
 
   const views = new Map<string, ThreadView>();

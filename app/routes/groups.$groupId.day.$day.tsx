@@ -26,6 +26,7 @@ import { discussionAction } from "~/utils/discussion-actions.server.ts";
 import { myVotes, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
 import { requireUser } from "~/utils/auth.server.ts";
+import { useLessonDeltas } from "~/components/live/passage-deltas.ts";
 import { browserOffline, isOfflineResult, loadFailedToReach, serverOrOffline } from "~/utils/offline.ts";
 import { passRetryAfter } from "~/utils/rate-limits.server.ts";
 
@@ -188,7 +189,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 
 export default function GroupLessonPage() {
   const loaded = useLoaderData<typeof clientLoader>();
-  const data = loaded as unknown as LessonData;
+  // Live changes by others arrive as one passage's delta each, merged over the loaded data (ADR 14).
+  const deltas = useLessonDeltas(loaded as unknown as LessonData & { live: LiveData });
+  const data = deltas.data;
   const location = useLocation();
   // What a failed reload keeps (the first data came with the HTML, not through clientLoader); the
   // address follows changes that load nothing (`?focus=`), for which the data is as good.
@@ -209,7 +212,7 @@ export default function GroupLessonPage() {
         readKeys={progress.readKeys}
         onRecorded={(result) => setProgress((current) => ({ ...current, readCount: result.readCount, status: result.status as typeof current.status }))}
       />
-      <LiveLesson data={data} live={loaded.live} reloadFailed={loaded.reloadFailed ?? 0}>
+      <LiveLesson data={data} live={loaded.live} reloadFailed={loaded.reloadFailed ?? 0} deltas={deltas.source}>
         <DayHrefProvider value={groupDayHref}>
           <LessonDiscussion
             key={`${data.group.id}/${data.lesson.day}`}

@@ -10,6 +10,7 @@ import { BENCH_DASHBOARD_MARKER, BENCH_DISCUSSION_MARKER, BENCH_LESSON_PATH, BEN
 import { dataPathCpuMs } from "./query-count.ts";
 import { socketCases } from "./socket-cases.ts";
 import { DASHBOARD_PAGE_SIZE } from "~/models/progress-rules.ts";
+import { liveDeltaCases } from "./live-delta-cases.ts";
 
 export interface BenchContext {
   /**
@@ -62,6 +63,8 @@ export interface BenchCase<State = unknown> {
    * server of the socket baselines (tests/bench/socket-baseline-process.ts, started on first use).
    */
   runsOn?: "app" | "socket-baseline";
+  /** Live members (each with a session cookie) the case needs seeded; the socket cases' own count otherwise. */
+  liveMembers?: number;
   /** Unmeasured preparation: create users, fetch pages, write static files, connect clients. */
   setup?(ctx: BenchContext): Promise<State>;
   /** The measured load; the server's CPU and memory are recorded around this call only. */
@@ -221,6 +224,9 @@ export const cases: BenchCase<unknown>[] = [
   // A live session: N members in one lesson room (BENCH_SOCKET_CLIENTS, default 100, 500, 1,000),
   // a comment reaching them all and a scroll storm, each beside a bare Socket.IO server.
   ...socketCases(),
+  // One comment in a live session of 100 members on the 1,000-comment lesson: the server's CPU per
+  // comment with the clients' follow-up fetches (a passage delta each; the old full reload each) and without.
+  ...liveDeltaCases(),
 ];
 
 let noise: Promise<NoiseSeed> | undefined;

@@ -72,7 +72,16 @@ export interface BenchSeed {
   progress: ProgressSeed;
   /** A group of many members in a live session of the long lesson (the socket cases). */
   live: LiveSeed;
+  /**
+   * The "live session, N members, one comment" cases: a second live room of the first
+   * BENCH_LIVE_DISCUSSION_MEMBERS live members (same cookies), whose lesson holds a copy of the
+   * large group's 1,000 comments written by them; null when fewer live members were seeded.
+   */
+  liveDiscussion: LiveSeed | null;
 }
+
+/** Members of the live room with a discussion (tests/bench/live-delta-cases.ts). */
+export const BENCH_LIVE_DISCUSSION_MEMBERS = 100;
 
 /** Words in the large group's last thread, which the discussion page must show. */
 export const BENCH_DISCUSSION_MARKER = "Thread 300 closes the long discussion";
@@ -92,7 +101,9 @@ export async function seedBenchContent(databaseUrl: string, options: { liveMembe
     if (passages !== 300) throw new Error(`the long lesson has ${passages} passages, not 300`);
     const discussions = await seedDiscussions(database.db);
     const progress = await seedProgress(database.db);
-    return { ...discussions, progress, live: await seedLive(database.db, options.liveMembers) };
+    const live = await seedLive(database.db, options.liveMembers);
+    const liveDiscussion = live.members.length >= BENCH_LIVE_DISCUSSION_MEMBERS ? await seedLiveDiscussion(database.db, discussions.large.groupId, live) : null;
+    return { ...discussions, progress, live, liveDiscussion };
   } finally {
     await database.close();
   }
@@ -128,7 +139,7 @@ interface Member extends Viewer {
   displayName: string;
 }
 
-async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress" | "live">> {
+async function seedDiscussions(db: Db): Promise<Omit<BenchSeed, "progress" | "live" | "liveDiscussion">> {
   const lesson = await db.lesson.findFirst({
     where: { day: 1, course: { slug: "bench-long-lesson" } },
     select: {
@@ -517,4 +528,54 @@ export async function seedOtherGroupsNoise(databaseUrl: string, lessonId: string
   } finally {
     await database.close();
   }
+}
+
+/**
+ * A second live room for the live-delta cases: the first BENCH_LIVE_DISCUSSION_MEMBERS live members
+ * (their cookies serve again) in a group of their own, in a live session of the long lesson, whose
+ * discussion is a copy of the large group's 1,000 comments and their reactions, written by them (so
+ * a lesson page there costs what the 1,000-comment page costs, with 100 members in its list).
+ */
+async function seedLiveDiscussion(db: Db, fromGroupId: string, live: LiveSeed): Promise<LiveSeed> {
+  const members = live.members.slice(0, BENCH_LIVE_DISCUSSION_MEMBERS);
+  const lesson = await db.lesson.findFirstOrThrow({ where: { day: 1, course: { slug: "bench-long-lesson" } }, select: { id: true, courseId: true } });
+  const group = await createGroup(db, members[0]!.userId, lesson.courseId, {
+    name: `${BENCH_LIVE_GROUP} with a discussion`,
+    description: "",
+    paceMode: "self",
+    startDate: null,
+    daysPerWeek: null,
+    timeZone: "UTC",
+    lockAhead: false,
+  });
+  await db.membership.createMany({ data: members.slice(1).map((member) => ({ groupId: group.id, userId: member.userId, role: "member" })) });
+  await db.liveSession.create({ data: { groupId: group.id, lessonId: lesson.id, day: 1, title: "Benchmark live session with a discussion", facilitatorId: members[0]!.userId, startedAt: new Date() } });
+  const comments = await db.comment.findMany({ where: { groupId: fromGroupId }, orderBy: { createdAt: "asc" } });
+  // Each original author (and anyone who marked, pinned or hid) becomes one of the live members.
+  const people = new Map<string, string>();
+  const person = (userId: string | null) => {
+    if (userId === null) return null;
+    if (!people.has(userId)) people.set(userId, members[(people.size * 7 + 1) % members.length]!.userId);
+    return people.get(userId)!;
+  };
+  const copy = (id: string | null) => (id === null ? null : `lv-${id}`);
+  for (let index = 0; index < comments.length; index += 200) {
+    await db.comment.createMany({
+      data: comments.slice(index, index + 200).map((comment) => ({
+        ...comment,
+        id: copy(comment.id)!,
+        groupId: group.id,
+        parentId: copy(comment.parentId),
+        rootId: copy(comment.rootId)!,
+        answerId: copy(comment.answerId),
+        authorId: person(comment.authorId)!,
+        answerMarkedById: person(comment.answerMarkedById),
+        pinnedById: person(comment.pinnedById),
+        hiddenById: person(comment.hiddenById),
+      })),
+    });
+  }
+  const reactions = await db.reaction.findMany({ where: { comment: { groupId: fromGroupId } } });
+  await db.reaction.createMany({ data: reactions.map((reaction) => ({ ...reaction, commentId: copy(reaction.commentId)!, userId: person(reaction.userId)! })) });
+  return { ...live, groupId: group.id, members };
 }

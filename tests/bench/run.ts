@@ -510,6 +510,23 @@ the same measurement code:
   \`discussion:changed\` payload to it, and \`position:update\` goes through the app's own \`RoomBatcher\`
   with the same window rule (the user id comes from the handshake). Its CPU and RSS are its own process's.
 
+**live session, 100 members, one comment** (\`tests/bench/live-delta-cases.ts\`, issue 14, ADR 14): 100 real
+socket.io-clients, each a different member, in the live session of a second group on the 300-passage
+lesson, whose discussion is a copy of the 1,000 comments (and reactions) above written by its members. One
+member posts comments through the form one after another (1 unmeasured first); each waits until every
+client has its \`discussion:changed\` and has made its follow-up. Three cases, the same clients and code:
+
+- **(events only)**: no follow-up: the POST and the broadcast alone (20 comments); the baseline of the two below.
+- **(with every client's delta)**: each client then fetches the changed passage's delta as the lesson page
+  does (\`GET /api/groups/:groupId/day/:day/passage?key=…&threads=1\`, as if every client had that panel
+  open, the dearer kind) and must find the comment in it (20 comments).
+- **(old path: every client reloads the lesson)**: each client then fetches the lesson route's \`.data\`
+  with that passage open, as every page did before ADR 14, and must find the comment in it (3 comments).
+
+Rate: comments completed per second; latency: from sending the POST to the last client's follow-up (or
+event) done; CPU ms/op: the server's CPU per comment, everything included. The poster's own page is not
+modelled (its form reloads it on either path). \`BENCH_LIVE_COMMENTS\` caps the comments per case (a quick look).
+
 To keep the load generator (one Node.js process on the same cores) from being the bottleneck, only the
 sampled receivers decode \`positions:update\` and \`presence:delta\`: the others count them, and their
 bytes, in a wrapper around socket.io-client's decoder, without parsing the JSON. The load generator's own
@@ -583,7 +600,7 @@ async function main(): Promise<number> {
     console.log("bench: seeding a 300-passage lesson and a group discussing it with 1,000 comments…");
     const seeding = performance.now();
     // The socket cases' members are only needed when one of them runs.
-    const liveMembers = selected.some((c) => c.runsOn === "socket-baseline") ? Math.max(...SOCKET_CLIENTS) : 1;
+    const liveMembers = Math.max(selected.some((c) => c.runsOn === "socket-baseline") ? Math.max(...SOCKET_CLIENTS) : 1, ...selected.map((c) => c.liveMembers ?? 1));
     seed = await seedBenchContent(databaseUrl, { liveMembers });
     console.log(
       `bench:   ${seed.large.comments} comments in ${seed.large.threads} threads with ${seed.large.reactions} reactions, ` +

@@ -133,7 +133,7 @@ function countingParser(received: Received, index: number, decodeAll: boolean) {
   return { Encoder, Decoder: CountingDecoder };
 }
 
-interface Target {
+export interface Target {
   baseUrl: string;
   /** The bare Socket.IO server: it takes the user id from the handshake, having no sessions. */
   bare: boolean;
@@ -143,7 +143,7 @@ interface Target {
 }
 
 /** N connected clients in the lesson room; events go to the hooks the running case sets. */
-class Clients {
+export class Clients {
   readonly sockets: ClientSocket[] = [];
   /** User id → index of its client. */
   readonly indexOf = new Map<string, number>();

@@ -19,6 +19,17 @@ async function lessonPage(newContext: () => Promise<BrowserContext>, email: stri
   return page;
 }
 
+/** From now on: the page's full data loads (the lesson route's `.data`) and its passage deltas. */
+function countLoads(page: Page) {
+  const counts = { full: 0, deltas: 0 };
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith(".data")) counts.full += 1;
+    if (/^\/api\/groups\/[^/]+\/day\/\d+\/passage$/.test(url.pathname)) counts.deltas += 1;
+  });
+  return counts;
+}
+
 const toggle = (page: Page) => page.getByRole("button", { name: new RegExp(`on “${PASSAGE_START}`) });
 const panel = (page: Page) => page.getByRole("region", { name: new RegExp(`^Comments on “${PASSAGE_START}`) });
 
@@ -40,11 +51,18 @@ test("presence counts people once, and a comment appears live for the others", a
   await panel(sam).getByLabel("Your comment").fill("Typing live");
   await expect(panel(mira)).toContainText("Sam (member) is writing…");
 
-  // Sam posts: Mira's open thread shows it without a reload, and Sam's other device catches up too.
+  // Sam posts: Mira's open thread shows it without a reload, and Sam's other device catches up too,
+  // each by fetching that passage's delta, not by reloading the lesson's data (ADR 14).
+  const miraLoads = countLoads(mira);
+  const samAgainLoads = countLoads(samAgain);
   await panel(sam).getByLabel("Your comment").fill("Posted from one browser, seen in the others.");
   await panel(sam).getByRole("button", { name: "Post", exact: true }).click();
   await expect(panel(mira)).toContainText("Posted from one browser, seen in the others.", { timeout: 10_000 });
   await expect(toggle(samAgain)).toHaveAccessibleName(/1 comment/, { timeout: 10_000 });
+  for (const loads of [miraLoads, samAgainLoads]) {
+    expect(loads.deltas).toBeGreaterThanOrEqual(1);
+    expect(loads.full).toBe(0);
+  }
 
   // Sam's second device closes: Sam is still here (one person, other device).
   await samAgain.close();
@@ -93,9 +111,12 @@ test("the server restarts while a member is writing: the page and the draft stay
   const RESTART_PASSAGE = "The clearest way to understand";
   // A server of this test's own: stopping the shared one would stop every other test.
   const server = await RestartableServer.start();
+  const contexts: BrowserContext[] = [];
   try {
     const pageOf = async (email: string) => {
-      const page = await (await newContext({ baseURL: server.url })).newPage();
+      const context = await newContext({ baseURL: server.url });
+      contexts.push(context);
+      const page = await context.newPage();
       await openDemoLesson(page, email, DAY);
       return page;
     };
@@ -111,11 +132,12 @@ test("the server restarts while a member is writing: the page and the draft stay
     const draft = `Half a thought about the log ${Date.now().toString(36)}`;
     await panelOf(sam).getByLabel("Your comment").fill(draft);
 
-    // Mira posts. Sam's page hears of it and asks for the data; that request is held back until
-    // the server is gone, so it is the reload of a live change that meets a restarting server.
+    // Mira posts. Sam's page hears of it and asks for the passage's delta (or the data); that request
+    // is held back until the server is gone, so it is the catch-up of a live change that meets a
+    // restarting server (the delta fails, and so does the full load it falls back to).
     const held: Array<() => Promise<void>> = [];
     let holding = true;
-    await sam.route(/\/day\/\d+\.data/, (route) => {
+    await sam.route(/\/day\/\d+(\.data|\/passage\?)/, (route) => {
       if (!holding) return route.continue();
       held.push(() => route.continue());
     });
@@ -153,10 +175,12 @@ test("the server restarts while a member is writing: the page and the draft stay
     await expect(panelOf(sam).getByLabel("Your comment")).toHaveValue(draft);
     await expect(sam.getByText("Something went wrong")).toHaveCount(0);
 
+  } finally {
+    // The pages go before the server does: else they would try to reconnect to a stopped server.
+    for (const context of contexts) await context.close();
+    await server.stop();
     // While the server was down, the browser said so of each attempt to reconnect: expected, and only that.
     const refused = new RegExp(`WebSocket connection to 'ws://localhost:${server.port}/socket\\.io/.*ERR_CONNECTION_REFUSED`);
     for (let index = browserErrors.length - 1; index >= 0; index -= 1) if (refused.test(browserErrors[index]!)) browserErrors.splice(index, 1);
-  } finally {
-    await server.stop();
   }
 });

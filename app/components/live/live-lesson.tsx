@@ -22,6 +22,7 @@ import { PositionsContext, SessionActionsContext, SessionForm, SpotlightContext,
 import type { LiveStatus } from "./use-lesson-live.ts";
 import { excerpt, groupPosition, SessionPanel } from "./session-panel.tsx";
 import { useLessonLive } from "./use-lesson-live.ts";
+import type { DeltaSource } from "./passage-deltas.ts";
 
 /** What the lesson's loader says of live sessions. */
 export interface LiveData {
@@ -80,10 +81,13 @@ export function LiveLesson({
   data,
   live: initial,
   reloadFailed = 0,
+  deltas,
   children,
 }: {
   data: LessonData;
   live: LiveData;
+  /** Merges a changed passage's delta into the page (ADR 14); without it a change reloads the page's data. */
+  deltas?: DeltaSource;
   /** How many reloads in a row could not reach the server (the page keeps its data and retries). */
   reloadFailed?: number;
   children: React.ReactNode;
@@ -108,6 +112,7 @@ export function LiveLesson({
     userId: data.me.id,
     cursor: initial.cursor,
     reloadFailed,
+    deltas,
     session: initial.session,
     myVotes: initial.myVotes,
     onChange,

@@ -2,15 +2,17 @@
  * Live presence, discussion and session state for one group's lesson. Connects once, joins the
  * lesson's room with the last discussion change the page's loaded data reflects (its cursor), and
  * joins again after every reconnect: the server answers with who is here, the running live session,
- * and every change after that cursor, read from the database. Changes make the page catch up through
- * its loader — the database is the source of truth, events only say "look again", and the cursor
- * moves only when a load has brought the data (CatchUpCursor).
+ * and every change after that cursor, read from the database. Changes make the page catch up — the
+ * database is the source of truth, events only say "look again": the changed passage's delta when the
+ * page has a delta source (ADR 14), else its loader; the cursor moves only when data reflecting it
+ * has arrived (a load, or every delta of a join's complete list of missed changes: CatchUpCursor).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { DiscussionChange, LiveSessionView, PresencePerson } from "~/realtime/events.ts";
 import { connectLive, type LiveSocket } from "./socket.ts";
 import { CatchUpCursor } from "./catch-up-cursor.ts";
 import { useCatchUp } from "./use-catch-up.ts";
+import { targetOf, targetsOf, type DeltaSource } from "./passage-deltas.ts";
 import { coalesce } from "~/realtime/coalesce.ts";
 import { applyPresenceDelta } from "~/realtime/presence.ts";
 
@@ -38,6 +40,8 @@ export interface LessonLiveOptions {
   /** The running session as the loader saw it, until the socket says more. */
   session: LiveSessionView | null;
   myVotes: string[];
+  /** Fetches and merges one passage's delta (ADR 14); without it every change reloads the page's data. */
+  deltas?: DeltaSource;
   /** Each change made by someone else while connected (the page catches up on every change, its own too). */
   onChange?: (change: DiscussionChange) => void;
   /** Changes by others that happened while the page was away, after a reconnect. */
@@ -60,7 +64,7 @@ export function useLessonLive(options: LessonLiveOptions) {
   // Only loaded data moves the cursor: an event or a join's answer never does.
   cursorRef.current.loaded(options.cursor);
   const cursor = cursorRef.current;
-  const catchUp = useCatchUp(options.reloadFailed ?? 0);
+  const catchUp = useCatchUp(options.reloadFailed ?? 0, options.deltas);
   const catchUpRef = useRef(catchUp);
   catchUpRef.current = catchUp;
   const reloadFailedRef = useRef(options.reloadFailed ?? 0);
@@ -101,7 +105,13 @@ export function useLessonLive(options: LessonLiveOptions) {
         // What happened meanwhile comes from the database, not from events that never arrived; the
         // cursor moves when the load has brought it (a drop before that asks for it again).
         // The server is back: a reload that failed meanwhile need not wait for its retry.
-        if (cursor.rejoined(missed) || reloadFailedRef.current > 0) catchUpRef.current();
+        if (reloadFailedRef.current > 0 || !missed.complete) catchUpRef.current.reload();
+        else if (cursor.rejoined(missed)) {
+          // A few passages changed: their deltas, and then the data reflects the whole list (its cursor).
+          const targets = targetsOf(missed.changes.filter((change) => change.seq > cursor.value));
+          if (targets) catchUpRef.current.delta(targets, () => cursor.loaded(missed.cursor));
+          else catchUpRef.current.reload();
+        }
         const byOthers = missed.changes.filter((change) => change.actorId !== userId);
         if (byOthers.length > 0) onMissedRef.current?.(byOthers);
       }
@@ -143,7 +153,7 @@ export function useLessonLive(options: LessonLiveOptions) {
       if (change.groupId !== groupId || change.day !== day) return;
       // The person's other tabs and devices catch up too (unless the data already reflects it, as after
       // this tab's own form); only other people's activity is announced.
-      if (cursor.heard(change)) catchUpRef.current();
+      if (cursor.heard(change)) catchUpRef.current.delta([targetOf(change)]);
       if (change.actorId !== userId) onChangeRef.current?.(change);
     });
     socket.on("typing:update", (update) => {
