@@ -1,9 +1,9 @@
 /**
  * The discussion forms' validation (zod), on the server only: the browser's composer limits come from
- * discussion-rules.ts and comment-markdown's MAX_COMMENT_LENGTH (docs/decisions/0014).
+ * discussion-rules.ts and comment-tree.ts's MAX_COMMENT_LENGTH (docs/decisions/0014).
  */
 import { z } from "zod";
-import { MAX_COMMENT_LENGTH } from "~/content/comment-markdown.ts";
+import { MAX_COMMENT_LENGTH } from "~/content/comment-tree.ts";
 import { COMMENT_KINDS, REACTIONS } from "./discussion-rules.ts";
 
 /** Client-chosen comment ids: the idempotency key of a post. */

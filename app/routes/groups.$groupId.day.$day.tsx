@@ -20,6 +20,7 @@ import { Announcer } from "~/components/reader/announcer.tsx";
 import { DayHrefProvider } from "~/components/reader/links.tsx";
 import { can } from "~/models/authz.ts";
 import { editHistory, recordLessonVisit } from "~/models/discussion.server.ts";
+import { keyAnswerWithTree, threadWithTrees, versionWithTree } from "~/models/comment-trees.server.ts";
 import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
 import { loadGroupLesson } from "~/models/group-lesson.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
@@ -81,6 +82,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       : null;
   const nextLocked = reader.next !== null && isDayLocked(group, reader.next.day, group.course.dayCount) && !can(role, "lesson.viewAhead");
   const base = `/groups/${group.id}/day/${day}`;
+  // Bodies go out parsed (marked stays on the server), with mentions of the members the page knows.
+  const mentionable = new Set(discussion.members.map((member) => member.handle));
+  const openThreads = open && open !== EARLIER_VERSION ? (threads[open] ?? []) : null;
 
   const payload: LessonData = {
     group: { id: group.id, name: group.name },
@@ -97,8 +101,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     me: { id: userId },
     may: { moderate, post: can(role, "discussion.post") },
     // Only the open passage's threads are sent (see LessonData.threads).
-    threads: open && open !== EARLIER_VERSION ? { [open]: threads[open] ?? [] } : {},
-    orphans: view.orphans,
+    threads: open && openThreads ? { [open]: openThreads.map((thread) => threadWithTrees(thread, mentionable)) } : {},
+    orphans: view.orphans.map((thread) => threadWithTrees(thread, mentionable)),
     shown: view.shown,
     counts: discussion.counts,
     newIds: view.newIds,
@@ -106,8 +110,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     highlights: view.highlights,
     members: discussion.members,
     lastVisit: discussion.lastVisit,
-    keyAnswers: view.keyAnswers,
-    history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
+    keyAnswers: view.keyAnswers.map((answer) => keyAnswerWithTree(answer, mentionable)),
+    history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => versionWithTree(version, mentionable)) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
   const [progress, session] = await Promise.all([
