@@ -4,7 +4,8 @@
  * course and accounts seeded by the server itself). The first start migrates and seeds; the process
  * measured is the second start on that data (a restart, as a server runs day to day), after the home
  * page, the demo group's page and its day-1 lesson (signed in as the demo member) were each loaded a
- * few times, once its RSS has stopped moving. The first start's figure is reported beside it.
+ * few times, once its RSS has stopped moving (readings start after the server's idle collection is
+ * due, app/server/idle-gc.server.ts). The first start's figure is reported beside it.
  *
  *   npx tsx tests/bench/idle-memory.ts     prints both figures (the build must be current)
  *   IDLE_NODE_FLAGS="--max-semi-space-size=2" npx tsx tests/bench/idle-memory.ts   other node flags
@@ -13,6 +14,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { IDLE_GC_QUIET_MS } from "../../app/server/idle-gc.server.ts";
 import { TestClient } from "../support/client.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
 
@@ -23,6 +25,8 @@ const SAMPLE_MS = 500;
 const SETTLED_SAMPLES = 8;
 const SETTLED_MB = 1;
 const SETTLE_MAX_MS = 20_000;
+/** Readings start once the server's idle collection (app/server/idle-gc.server.ts) is due, and has run. */
+const FIRST_READING_MS = IDLE_GC_QUIET_MS + 5_000;
 const DEMO_MEMBER = { email: "member@example.org", password: "marginalia-demo" };
 const DEMO_GROUP_NAME = "Evening readers";
 
@@ -33,17 +37,30 @@ export interface IdleMemory {
   firstStartRssMb: number;
   /** The node flags the start script runs main.js with. */
   nodeFlags: string[];
+  /** The variables it sets (NODE_ENV aside). */
+  env: Record<string, string>;
   /** Whether the restarted process's RSS settled within the time allowed (if not, its last reading). */
   settled: boolean;
 }
 
-/** The flags between `node` and `build/server/main.js` in package.json's start script. */
-export function startScriptNodeFlags(): string[] {
+function startCommandWords(): string[] {
   const scripts = (JSON.parse(readFileSync(path.join(rootDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
   const command = scripts.start!.split("&&").map((part) => part.trim()).find((part) => part.includes("build/server/main.js"));
   if (!command) throw new Error("package.json's start script does not run build/server/main.js");
-  const words = command.split(/\s+/);
+  return command.split(/\s+/);
+}
+
+/** The flags between `node` and `build/server/main.js` in package.json's start script. */
+export function startScriptNodeFlags(): string[] {
+  const words = startCommandWords();
   return words.slice(words.indexOf("node") + 1, words.indexOf("build/server/main.js"));
+}
+
+/** The variables the start script sets before `node` (with cross-env), NODE_ENV aside. */
+export function startScriptEnv(): Record<string, string> {
+  const words = startCommandWords();
+  const assignments = words.slice(0, words.indexOf("node")).flatMap((word) => (/^[A-Z_][A-Z0-9_]*=/.test(word) ? [word.split("=") as [string, string]] : []));
+  return Object.fromEntries(assignments.filter(([name]) => name !== "NODE_ENV"));
 }
 
 /** Resident memory of a process in MB (Linux /proc; `ps` elsewhere). */
@@ -66,7 +83,7 @@ interface Started {
 export function startServer(dataDir: string, flags: string[]): Promise<Started> {
   const child = spawn(process.execPath, [...flags, path.join(rootDir, "build", "server", "main.js")], {
     cwd: rootDir,
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "warn", COOKIE_SECURE: "false", SEED_DEMO: "true" },
+    env: { ...process.env, ...startScriptEnv(), NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "warn", COOKIE_SECURE: "false", SEED_DEMO: "true" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -125,6 +142,7 @@ export async function loadPages(url: string): Promise<void> {
 
 /** Waits until the process's RSS stops moving; its last reading, and whether it settled. */
 async function settledRss(pid: number): Promise<{ rssMb: number; settled: boolean }> {
+  await new Promise((resolve) => setTimeout(resolve, FIRST_READING_MS));
   const readings: number[] = [];
   const started = performance.now();
   for (;;) {
@@ -155,7 +173,7 @@ export async function measureIdleMemory(): Promise<IdleMemory> {
   try {
     const first = await measureOnce(dataDir, nodeFlags);
     const restarted = await measureOnce(dataDir, nodeFlags);
-    return { rssMb: restarted.rssMb, firstStartRssMb: first.rssMb, nodeFlags, settled: restarted.settled };
+    return { rssMb: restarted.rssMb, firstStartRssMb: first.rssMb, nodeFlags, env: startScriptEnv(), settled: restarted.settled };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -163,8 +181,9 @@ export async function measureIdleMemory(): Promise<IdleMemory> {
 
 export function idleMemoryLine(memory: IdleMemory): string {
   const flags = memory.nodeFlags.length ? ` ${memory.nodeFlags.join(" ")}` : "";
+  const env = Object.entries(memory.env).map(([name, value]) => `${name}=${value} `).join("");
   return (
-    `Idle production process (node${flags} build/server/main.js, SQLite with the demo data, after ${LOADS_PER_PAGE} loads each of the home page, ` +
+    `Idle production process (${env}node${flags} build/server/main.js, SQLite with the demo data, after ${LOADS_PER_PAGE} loads each of the home page, ` +
     `the demo group and its day-1 lesson): ${Math.round(memory.rssMb)} MB RSS once restarted on that data` +
     `${memory.settled ? "" : " (still moving when read)"}, ${Math.round(memory.firstStartRssMb)} MB on the first start (which migrated and seeded).`
   );
