@@ -23,6 +23,7 @@ import { logMailer, type Mailer } from "./app/server/mailer.server.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./app/models/rate-limit.server.ts";
 import { securityHeaders } from "./app/server/security-headers.server.ts";
 import { dynamicCompression, precompressedAssets } from "./app/server/compression.server.ts";
+import { idleCollector } from "./app/server/idle-gc.server.ts";
 import {
   bodyLimitGuard,
   csrfGuard,
@@ -97,6 +98,12 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
   pruneTimer.unref();
 
+  // A quiet process gives back the young generation it grew under load (with --expose-gc: npm start).
+  const idle = idleCollector();
+  app.use((_req, _res, next) => {
+    idle.touch();
+    next();
+  });
   // First, so that every response carries them, errors included.
   app.use(securityHeaders({ contentSecurityPolicy: production }));
   // Pages, .data and JSON compressed as they go out; hashed assets from their precompressed copies (below).
@@ -199,6 +206,7 @@ export async function createAppServer({ env, logger = createLogger(env.logLevel)
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       realtime.stop();
+      idle.stop();
       clearInterval(pruneTimer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       const timer = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);

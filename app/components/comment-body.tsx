@@ -1,5 +1,5 @@
 import { Fragment } from "react";
-import type { Block, Inline } from "~/content/comment-markdown.ts";
+import type { Block, Inline } from "~/content/comment-tree.ts";
 
 /** Renders a parsed comment body as React elements: text is always text, never HTML. */
 export function CommentBody({ blocks }: { blocks: Block[] }) {

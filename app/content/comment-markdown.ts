@@ -2,40 +2,15 @@
  * Comment bodies: a safe subset of Markdown (paragraphs, emphasis, code, links, lists, quotes) and
  * @mentions, parsed into a small tree that React renders as elements. Nothing is ever turned into
  * HTML by string: raw HTML in a comment is just text, and links keep only http(s), mailto and
- * in-site targets. Runs the same on the server and in the browser.
+ * in-site targets. Runs on the server only: pages get the tree (a comment's `tree`), so marked is not
+ * in the browser's JavaScript; the tree's types and the marked-free helpers are in comment-tree.ts
+ * (docs/decisions/0005, 0014).
  */
 import { marked, type Token, type Tokens } from "marked";
 import { inSitePath } from "../utils/safe-path.ts";
+import { findMentions, MAX_COMMENT_LENGTH, text, textWithMentions as withMentions, type Block, type Inline } from "./comment-tree.ts";
 
-export const MAX_COMMENT_LENGTH = 10_000;
-
-export type Inline =
-  | { t: "text"; v: string }
-  | { t: "em" | "strong" | "del"; c: Inline[] }
-  | { t: "code"; v: string }
-  | { t: "link"; href: string; c: Inline[] }
-  | { t: "mention"; handle: string }
-  | { t: "br" };
-
-export type Block =
-  | { t: "p"; c: Inline[] }
-  | { t: "list"; ordered: boolean; start: number; items: Block[][] }
-  | { t: "quote"; c: Block[] }
-  | { t: "pre"; v: string };
-
-const MENTION = /(^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_][\p{L}\p{N}_.-]{0,39})/gu;
-
-/** The handle people type after @ for a display name: its letters and digits, no spaces. */
-export function mentionHandle(displayName: string): string {
-  return displayName.normalize("NFKC").replace(/[^\p{L}\p{N}_.-]/gu, "").toLowerCase();
-}
-
-/** Every @handle written in a body (lower-case, without duplicates), whether or not it names anyone. */
-export function findMentions(source: string): string[] {
-  const found = new Set<string>();
-  for (const match of source.matchAll(MENTION)) found.add(match[2]!.replace(/[.-]+$/, "").toLowerCase());
-  return [...found];
-}
+export { findMentions, MAX_COMMENT_LENGTH, mentionHandle, type Block, type Inline } from "./comment-tree.ts";
 
 /**
  * Whether a link target is safe to render as a link: http(s) and mailto, a fragment, or an
@@ -51,26 +26,6 @@ export function safeHref(href: string): string | null {
   } catch {
     return null;
   }
-}
-
-function text(v: string): Inline {
-  return { t: "text", v };
-}
-
-/** Splits plain text into text and mention nodes; only handles in `mentionable` become mentions. */
-function withMentions(value: string, mentionable: ReadonlySet<string>): Inline[] {
-  const out: Inline[] = [];
-  let last = 0;
-  for (const match of value.matchAll(MENTION)) {
-    const handle = match[2]!.replace(/[.-]+$/, "").toLowerCase();
-    if (!mentionable.has(handle)) continue;
-    const at = match.index! + match[1]!.length;
-    if (at > last) out.push(text(value.slice(last, at)));
-    out.push({ t: "mention", handle });
-    last = at + 1 + handle.length;
-  }
-  if (last < value.length) out.push(text(value.slice(last)));
-  return out;
 }
 
 function inlines(tokens: Token[] | undefined, mentionable: ReadonlySet<string>): Inline[] {

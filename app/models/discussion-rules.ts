@@ -1,6 +1,8 @@
-/** Discussion form rules, shared by the browser (composer limits) and the server (validation). */
-import { z } from "zod";
-import { MAX_COMMENT_LENGTH } from "~/content/comment-markdown.ts";
+/**
+ * Discussion rules shared by the browser and the server: reactions, kinds, filters and the reveal rule
+ * of prompt answers. The forms' validation schemas are in discussion-schemas.server.ts, so that zod
+ * stays out of the browser's JavaScript (docs/decisions/0014).
+ */
 
 export const REACTIONS = ["agree", "insightful", "confused"] as const;
 export type ReactionKind = (typeof REACTIONS)[number];
@@ -9,55 +11,6 @@ export const REACTION_LABELS: Record<ReactionKind, string> = { agree: "Agree", i
 export const COMMENT_KINDS = ["comment", "question", "answer"] as const;
 export type CommentKind = (typeof COMMENT_KINDS)[number];
 
-/** Client-chosen comment ids: the idempotency key of a post. */
-export const commentIdSchema = z
-  .string({ error: "Missing comment id: reload the page and try again." })
-  .regex(/^[A-Za-z0-9_-]{16,40}$/, "Malformed comment id: reload the page and try again.");
-
-export const bodySchema = z
-  .string({ error: "Write something first." })
-  .transform((value) => value.replace(/\r\n?/g, "\n").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "Write something first.")
-      .max(MAX_COMMENT_LENGTH, `Keep it under ${MAX_COMMENT_LENGTH.toLocaleString("en-US")} characters.`),
-  );
-
-const optionalInt = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === "") return null;
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0 || number > 1_000_000) {
-      ctx.addIssue({ code: "custom", message: "Malformed quote position." });
-      return z.NEVER;
-    }
-    return number;
-  });
-
-export const newCommentSchema = z.object({
-  id: commentIdSchema,
-  body: bodySchema,
-  kind: z.enum(COMMENT_KINDS, { error: "Choose a comment or a question." }).default("comment"),
-  readingId: z.string().min(1).max(40),
-  passageKey: z.string().regex(/^[a-z0-9-]{1,40}$/i, "Choose the passage to comment on."),
-  quoteExact: z.string().max(2000, "Select a shorter quote (at most 2,000 characters).").optional(),
-  quoteStart: optionalInt,
-  quoteEnd: optionalInt,
-});
-
-export const replySchema = z.object({ id: commentIdSchema, body: bodySchema, parentId: z.string().min(1).max(40) });
-export const editSchema = z.object({ commentId: z.string().min(1).max(40), body: bodySchema });
-export const flagSchema = z.object({
-  commentId: z.string().min(1).max(40),
-  reason: z.string({ error: "Say what is wrong with it." }).trim().min(3, "Say what is wrong with it.").max(500, "Keep the reason under 500 characters."),
-});
-export const reactionSchema = z.object({
-  commentId: z.string().min(1).max(40),
-  reaction: z.enum(REACTIONS, { error: `Reactions are ${REACTIONS.join(", ")}.` }),
-});
 export const FILTERS = ["all", "open", "pinned", "mine"] as const;
 export type DiscussionFilter = (typeof FILTERS)[number];
 export const FILTER_LABELS: Record<DiscussionFilter, string> = {

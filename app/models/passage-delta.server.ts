@@ -8,11 +8,13 @@
  */
 import type { Db } from "~/db/client.server.ts";
 import type { Highlight } from "~/components/reader/passage-text.tsx";
+import type { KeyAnswer, ThreadView } from "~/components/discussion/types.ts";
 import type { Role } from "./authz.ts";
-import { loadDiscussion, type Discussion, type ThreadView } from "./discussion.server.ts";
+import { keyAnswerWithTree, threadWithTrees } from "./comment-trees.server.ts";
+import { loadDiscussion, type Discussion } from "./discussion.server.ts";
 import type { DiscussionFilter } from "./discussion-rules.ts";
 import { latestLessonEvent } from "./lesson-events.server.ts";
-import { buildLessonView, type KeyAnswer } from "./lesson-view.ts";
+import { buildLessonView } from "./lesson-view.ts";
 
 export interface PassageDelta {
   passageKey: string;
@@ -68,17 +70,19 @@ export async function loadPassageDelta(
     passageKey,
   });
   const view = buildLessonView({ passageText: new Map([[passage.key, passage.text]]), discussion, openParam: null, commentParam: null });
+  // Bodies go out parsed, as the page's do (comment-trees.server.ts): the browser never needs marked.
+  const mentionable = new Set(discussion.members.map((member) => member.handle));
   return {
     delta: {
       passageKey,
       seq,
-      threads: input.withThreads ? (view.threads[passageKey] ?? []) : null,
+      threads: input.withThreads ? (view.threads[passageKey] ?? []).map((thread) => threadWithTrees(thread, mentionable)) : null,
       shown: view.shown[passageKey] ?? 0,
       counts: discussion.counts[passageKey] ?? null,
       highlights: view.highlights[passageKey] ?? null,
       newIds: view.newIds[passageKey] ?? [],
       answered: view.answeredPrompts.includes(passageKey),
-      keyAnswers: view.keyAnswers,
+      keyAnswers: view.keyAnswers.map((answer) => keyAnswerWithTree(answer, mentionable)),
       members: discussion.members,
     },
   };

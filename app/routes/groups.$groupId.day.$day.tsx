@@ -19,6 +19,7 @@ import { DayHrefProvider } from "~/components/reader/links.tsx";
 import { can } from "~/models/authz.ts";
 import { editHistory } from "~/models/discussion.server.ts";
 import { loadLessonGroup, loadLessonPage } from "~/models/lesson-page.server.ts";
+import { keyAnswerWithTree, threadWithTrees, versionWithTree } from "~/models/comment-trees.server.ts";
 import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import { parseDayParam } from "~/models/reader.server.ts";
@@ -81,6 +82,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       : null;
   const nextLocked = reader.next !== null && isDayLocked(group, reader.next.day, group.course.dayCount) && !can(role, "lesson.viewAhead");
   const base = `/groups/${group.id}/day/${day}`;
+  // Bodies go out parsed (marked stays on the server), with mentions of the members the page knows.
+  const mentionable = new Set(page.members.map((member) => member.handle));
 
   const payload: LessonData = {
     group: { id: group.id, name: group.name },
@@ -97,8 +100,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     me: { id: userId },
     may: { moderate, post: can(role, "discussion.post") },
     // Only the open passage's threads are sent (see LessonData.threads).
-    threads: page.threads,
-    orphans: page.orphans,
+    threads: Object.fromEntries(Object.entries(page.threads).map(([key, list]) => [key, list.map((thread) => threadWithTrees(thread, mentionable))])),
+    orphans: page.orphans.map((thread) => threadWithTrees(thread, mentionable)),
     shown: page.shown,
     counts: page.counts,
     newIds: page.newIds,
@@ -106,8 +109,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     highlights: page.highlights,
     members: page.members,
     lastVisit: page.lastVisit,
-    keyAnswers: page.keyAnswers,
-    history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => ({ body: version.body, editedAt: version.editedAt.toISOString() })) } : null,
+    keyAnswers: page.keyAnswers.map((answer) => keyAnswerWithTree(answer, mentionable)),
+    history: versions && historyId ? { commentId: historyId, versions: versions.map((version) => versionWithTree(version, mentionable)) } : null,
     exports: moderate ? { jsonld: `${base}/export?format=jsonld`, markdown: `${base}/export?format=md` } : null,
   };
   // The live session: statements of its own only while one runs on this day.

@@ -20,7 +20,7 @@ import {
   type Viewer,
 } from "~/models/discussion.server.ts";
 import type { Db } from "~/db/client.server.ts";
-import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-rules.ts";
+import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-schemas.server.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
 import { membersNotSeeing, recordLessonEvent } from "~/models/lesson-events.server.ts";
 import { formValues, readForm } from "./forms.ts";

@@ -28,7 +28,8 @@ import {
   type SessionResult,
 } from "~/models/live-session.server.ts";
 import type { Db } from "~/db/client.server.ts";
-import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema, zonedTimeToUtc } from "~/models/live-session-rules.ts";
+import { zonedTimeToUtc } from "~/models/live-session-rules.ts";
+import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema } from "~/models/live-session-schemas.server.ts";
 import { safeRedirect } from "./auth.server.ts";
 import { formValues, readForm } from "./forms.ts";
 import { overLimit } from "./rate-limits.server.ts";

@@ -24,6 +24,8 @@ import { migrateAndSeed } from "../support/database.ts";
 import { BENCH_DISCUSSION_MARKER, BENCH_LESSON_MARKER, BENCH_PROGRESS, seedBenchContent, type BenchSeed } from "./content.ts";
 import { countDiscussionQueries, extraStatements, largestInList, type DiscussionQueries } from "./query-count.ts";
 import { runReanchorBench, type ReanchorBenchResult } from "./reanchor.ts";
+import { idleMemoryLine, measureIdleMemory, startScriptEnv, startScriptNodeFlags, type IdleMemory } from "./idle-memory.ts";
+import { LESSON_ROUTE, routeScripts, type RouteScripts } from "../support/bundle.ts";
 import { rootDir, tmpDir } from "../support/paths.ts";
 import { DASHBOARD_PAGE_SIZE } from "~/models/progress-rules.ts";
 import { cases, checkPage, noiseAdded, REQUEST_TIMEOUT_MS, SEQUENTIAL_MAX_SECONDS, SEQUENTIAL_REQUESTS, signUpOneUser, type BenchCase, type BenchContext, type CaseResult, type HttpTarget } from "./cases.ts";
@@ -98,9 +100,10 @@ class BenchServer<R extends Ready = Ready> {
   private static start<R extends Ready>(script: string, args: string[], isReady: (message: ChildMessage) => message is R): Promise<BenchServer<R>> {
     const child = fork(path.join(import.meta.dirname, script), args, {
       cwd: rootDir,
-      execArgv: ["--import", "tsx"],
+      // The node flags production runs with (package.json's start script), then the TypeScript loader.
+      execArgv: [...startScriptNodeFlags(), "--import", "tsx"],
       // React and friends pick their production builds from NODE_ENV.
-      env: { ...process.env, NODE_ENV: "production" },
+      env: { ...process.env, ...startScriptEnv(), NODE_ENV: "production" },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     return new Promise((resolve, reject) => {
@@ -251,6 +254,10 @@ interface Extras {
   httpBefore?: { small: number; large: number };
   http?: { small: number; large: number; noise: boolean };
   reanchor?: ReanchorBenchResult;
+  /** The group lesson page's initial JavaScript, from the build's manifests. */
+  bundle?: RouteScripts;
+  /** An idle production process's RSS (tests/bench/idle-memory.ts). */
+  idle?: IdleMemory;
   /** Lines the cases asked for (BenchContext.note), and the socket cases' connect times. */
   notes: string[];
   failures: string[];
@@ -322,6 +329,15 @@ function extraLines(extras: Extras, seed: BenchSeed): string[] {
     const statuses = ["exact", "moved", "fuzzy", "orphan"].map((status) => `${status} ${count(counts[status] ?? 0)}`).join(", ");
     lines.push(`Re-anchoring 10,000 comments after a revision: median ${medianMs.toFixed(1)} ms (${statuses}; ${count(counts.changed ?? 0)} changed).`);
   }
+  if (extras.bundle) {
+    const { files, rawBytes, gzipBytes } = extras.bundle;
+    const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+    lines.push(
+      `Group lesson page's JavaScript (/groups/:groupId/day/:day, before it runs: entry, root, route and their imports, ${files.length} files): ` +
+        `${kb(gzipBytes)} KB gzipped, ${kb(rawBytes)} KB raw (from the build's manifests; chunks loaded on demand, such as the Socket.IO client, not counted).`,
+    );
+  }
+  if (extras.idle) lines.push(idleMemoryLine(extras.idle));
   lines.push(...extras.notes);
   return lines;
 }
@@ -423,7 +439,8 @@ The latest figures from \`npm run bench\`, which rewrites this file on every ful
 Socket.IO, \`server.ts\`) in a child process on a throw-away SQLite database holding the demo course, and
 drives it from a second process on 127.0.0.1: [autocannon](https://github.com/mcollina/autocannon) for
 HTTP pages, real \`socket.io-client\`s for the socket cases. The cases run one after another against the
-same server process (the socket cases' baselines against a bare Socket.IO server in a third process); each
+same server process (the socket cases' baselines against a bare Socket.IO server in a third process), both
+run with the node flags and variables of \`npm start\`; each
 gets ${settings.warmupSeconds} s of unmeasured warm-up, then ${settings.durationSeconds} s of measured load (${settings.connections} connections for HTTP cases;
 the socket cases' comment fan-out posts a fixed number of comments instead).
 
@@ -555,11 +572,25 @@ Under the table:
 - **Connecting N clients**: the time to connect and join all N clients, to the app and to the bare server,
   once per case; and the \`presence:delta\` messages (and their bytes) the clients received from the app
   while joining: the app sends everyone the whole room's presence after joins.
+- **Group lesson page's JavaScript**: what a page of \`/groups/:groupId/day/:day\` loads before it runs — the
+  entry, the root and the route with the chunks they import, i.e. its \`<link rel="modulepreload">\` list, read
+  from Remix's manifest in \`build/client/assets\` — in KB gzipped (the precompressed \`.gz\` files the server
+  sends) and raw. Chunks loaded later on demand (the Socket.IO client, which the live layer imports when
+  it connects) are not counted. \`tests/integration/bundle.test.ts\` checks which packages are in it
+  (\`build/client-chunks.json\` lists every chunk's modules).
+- **Idle production process**: \`tests/bench/idle-memory.ts\` starts \`node build/server/main.js\` with the start
+  script's node flags and NODE_ENV=production on a data folder of its own (SQLite; the server migrates
+  and seeds the demo course and accounts itself), loads the home page 5 times signed out, then the home
+  page, the demo group and its day-1 lesson 5 times each as the demo member, waits until the RSS
+  (/proc) has moved less than 1 MB over 4 s, and reads it; then stops the server, starts it again on the
+  same data (a restart, as a server runs day to day) and does the same. The figure is the restarted
+  process's; the first start's is given beside it.
 
 Run it with \`npm run bench\`. \`BENCH_DURATION\` (seconds, default 5; the storms' measured time too),
 \`BENCH_WARMUP\` (default 1; a storm warms up for at least two batch windows), \`BENCH_CONNECTIONS\` (default
 10), \`BENCH_SOCKET_CLIENTS\` (clients per room, default "100,500,1000") and \`BENCH_CASES\` (comma-separated
-name fragments, e.g. "socket"; a partial run leaves this file alone) adjust it. New cases go in \`tests/bench/cases.ts\`.
+name fragments, e.g. "socket"; a partial run leaves this file alone) and \`BENCH_IDLE_MEMORY=0\` (skips the idle
+process) adjust it. New cases go in \`tests/bench/cases.ts\`.
 
 ## Machine
 
@@ -584,6 +615,9 @@ async function main(): Promise<number> {
 
   console.log("bench: checking the production build…");
   ensureProductionBuild();
+  const extras: Extras = { notes: [], failures: [] };
+  extras.bundle = await attempt(extras, "measuring the lesson page's JavaScript", async () => routeScripts(LESSON_ROUTE));
+  if (extras.bundle) console.log(`bench:   the group lesson page loads ${(extras.bundle.gzipBytes / 1024).toFixed(1)} KB of gzipped JavaScript (${(extras.bundle.rawBytes / 1024).toFixed(1)} KB raw)`);
   console.log("bench: creating a throw-away database with the demo course…");
   mkdirSync(tmpDir, { recursive: true });
   const databaseFile = path.join(tmpDir, `bench-${Date.now().toString(36)}-${process.pid}.db`);
@@ -592,7 +626,6 @@ async function main(): Promise<number> {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databaseFile}${suffix}`, { force: true });
   };
   const databaseUrl = `file:${databaseFile}`;
-  const extras: Extras = { notes: [], failures: [] };
   let server: BenchServer<AppReady>;
   let seed: BenchSeed;
   try {
@@ -710,6 +743,11 @@ async function main(): Promise<number> {
   // In this process, with the server gone: nothing else competes for the CPU.
   console.log("bench: re-anchoring 10,000 comments after a revision…");
   extras.reanchor = await attempt(extras, "re-anchoring 10,000 comments", () => runReanchorBench((line) => console.log(`bench:   ${line}`)));
+  if (process.env.BENCH_IDLE_MEMORY !== "0") {
+    console.log("bench: an idle production process's memory (started twice on fresh demo data)…");
+    extras.idle = await attempt(extras, "measuring an idle process's memory", () => measureIdleMemory());
+    if (extras.idle) console.log(`bench:   ${idleMemoryLine(extras.idle)}`);
+  }
 
   const cells = tableCells(rows);
   const lines = extraLines(extras, seed);

@@ -8,7 +8,7 @@ import { freshDatabaseUrl } from "../support/server.ts";
 
 /** The server as `npm start` runs it: the compiled build/server/main.js, plain Node, no TypeScript loader. */
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--enable-source-maps", path.join(rootDir, "build", "server", "main.js")], {
+  const child = spawn(process.execPath, ["--expose-gc", path.join(rootDir, "build", "server", "main.js")], {
     cwd: rootDir,
     env: { ...process.env, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "info", SEED_DEMO: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,5 @@
 import { Link } from "@remix-run/react";
 import { CommentBody } from "~/components/comment-body.tsx";
-import { parseCommentMarkdown } from "~/content/comment-markdown.ts";
 import { REACTION_LABELS, REACTIONS, type ReactionKind } from "~/models/discussion-rules.ts";
 import { ComposerForm, LiveComposer, composerFieldId, type ComposerTarget } from "./composer.tsx";
 import { useDiscussion, useLive } from "./context.tsx";
@@ -33,7 +32,7 @@ function HiddenFields({ intent, commentId }: { intent: string; commentId: string
  */
 export function CommentItem({ comment, root, depth, panel }: CommentProps) {
   const discussion = useDiscussion();
-  const { data, hydrated, isNew, replyingTo, setReplyingTo, editing, setEditing, setFocus, pageHref, mentionable } = discussion;
+  const { data, hydrated, isNew, replyingTo, setReplyingTo, editing, setEditing, setFocus, pageHref } = discussion;
   const live = useLive();
   const isRoot = comment.id === root.id;
   const thread = isRoot ? root : null;
@@ -57,7 +56,7 @@ export function CommentItem({ comment, root, depth, panel }: CommentProps) {
         {comment.state === "hidden" ? (
           <p className="comment-placeholder comment-hidden-note">Hidden by a moderator: members see only a placeholder.</p>
         ) : null}
-        <CommentBody blocks={parseCommentMarkdown(comment.body, mentionable)} />
+        <CommentBody blocks={comment.tree ?? []} />
       </>
     );
   }
@@ -146,7 +145,7 @@ export function CommentItem({ comment, root, depth, panel }: CommentProps) {
                 <p className="meta">
                   Until <RelativeTime iso={version.editedAt} exact />
                 </p>
-                <CommentBody blocks={parseCommentMarkdown(version.body, mentionable)} />
+                <CommentBody blocks={version.tree} />
               </li>
             ))}
           </ol>

@@ -4,7 +4,7 @@ import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { CommentBody } from "~/components/comment-body.tsx";
 import { useAnnounce } from "~/components/reader/announcer.tsx";
-import { MAX_COMMENT_LENGTH, parseCommentMarkdown } from "~/content/comment-markdown.ts";
+import { draftBlocks, MAX_COMMENT_LENGTH } from "~/content/comment-tree.ts";
 import { handledResults, useDiscussion, type DiscussionActionData, type DraftQuote } from "./context.tsx";
 import { clearDraft, browserStorage, draftKey, loadDraft, markUnsent, saveDraft, type DraftTarget } from "./drafts.ts";
 import { composerId, randomCommentId } from "./ids.ts";
@@ -510,7 +510,7 @@ function PendingComment({ body, kind, quote, reply }: { body: string; kind: stri
         <span className="comment-time">Posting…</span>
       </p>
       {quote ? <blockquote className="comment-quote">{quote}</blockquote> : null}
-      <CommentBody blocks={parseCommentMarkdown(body, mentionable)} />
+      <CommentBody blocks={draftBlocks(body, mentionable)} />
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * picking one does to the text, and which handles written name nobody (the server ignores those, so
  * the composer says so before posting).
  */
-import { findMentions } from "~/content/comment-markdown.ts";
+import { findMentions } from "~/content/comment-tree.ts";
 
 export interface Member {
   id: string;

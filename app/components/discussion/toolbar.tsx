@@ -1,6 +1,5 @@
 import { Link } from "@remix-run/react";
 import { CommentBody } from "~/components/comment-body.tsx";
-import { parseCommentMarkdown } from "~/content/comment-markdown.ts";
 import { FILTER_LABELS, FILTERS } from "~/models/discussion-rules.ts";
 import { useDiscussion } from "./context.tsx";
 import { formatWhen, plural } from "./format.ts";
@@ -101,7 +100,7 @@ export function DiscussionNotes({ newCount }: { newCount: number }) {
 
 /** Comments pinned to the lesson: the day's key answers, ahead of the text. */
 export function KeyAnswers() {
-  const { data, mentionable, pageHref, hydrated, openPanel } = useDiscussion();
+  const { data, pageHref, hydrated, openPanel } = useDiscussion();
   if (data.keyAnswers.length === 0) return null;
   return (
     <section className="key-answers" aria-labelledby="key-answers-title">
@@ -109,7 +108,7 @@ export function KeyAnswers() {
       <ol>
         {data.keyAnswers.map((answer) => (
           <li key={answer.id} className="key-answer">
-            <CommentBody blocks={parseCommentMarkdown(answer.body, mentionable)} />
+            <CommentBody blocks={answer.tree} />
             <p className="meta">
               {answer.author}
               {answer.passageKey ? (

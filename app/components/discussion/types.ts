@@ -1,11 +1,37 @@
 import type { Highlight } from "~/components/reader/passage-text.tsx";
-import type { CommentView, Discussion, ThreadView } from "~/models/discussion.server.ts";
+import type { Block } from "~/content/comment-tree.ts";
+import type { CommentView as LoadedComment, Discussion, ThreadView as LoadedThread } from "~/models/discussion.server.ts";
 import type { ReaderReading } from "~/models/reader.server.ts";
+import type { KeyAnswer as LoadedKeyAnswer } from "~/models/lesson-view.ts";
 
-export type { CommentView, ThreadView };
+export { EARLIER_VERSION } from "~/models/lesson-view.ts";
 
-export { EARLIER_VERSION, type KeyAnswer } from "~/models/lesson-view.ts";
-import type { KeyAnswer } from "~/models/lesson-view.ts";
+/**
+ * A comment as the page gets it: as loaded, with its body's Markdown parsed on the server (`tree`,
+ * null when `body` is), so that marked stays out of the browser (app/models/comment-trees.server.ts).
+ */
+export interface CommentView extends Omit<LoadedComment, "replies"> {
+  tree: Block[] | null;
+  replies: CommentView[];
+}
+
+/** A thread's first comment as the page gets it (see CommentView). */
+export interface ThreadView extends Omit<LoadedThread, "replies"> {
+  tree: Block[] | null;
+  replies: CommentView[];
+}
+
+/** A key answer as the page gets it, its body parsed. */
+export interface KeyAnswer extends LoadedKeyAnswer {
+  tree: Block[];
+}
+
+/** A former version of a comment (the moderators' edit history), its body parsed. */
+export interface CommentVersion {
+  body: string;
+  editedAt: string;
+  tree: Block[];
+}
 
 /** Replies are indented this many levels; deeper ones are reached by "Continue this thread". */
 export const MAX_DEPTH = 4;
@@ -42,7 +68,7 @@ export interface LessonData {
   members: { id: string; displayName: string; handle: string }[];
   lastVisit: string | null;
   keyAnswers: KeyAnswer[];
-  history: { commentId: string; versions: { body: string; editedAt: string }[] } | null;
+  history: { commentId: string; versions: CommentVersion[] } | null;
   exports: { jsonld: string; markdown: string } | null;
 }
 

@@ -64,7 +64,7 @@ describe("merging a passage's delta into the page", () => {
   });
 
   it("puts the passage's key answers where its old ones were, and adds an answered prompt", () => {
-    const answer = { id: "k9", passageKey: "other", author: "D", body: "d", kind: "answer" };
+    const answer = { id: "k9", passageKey: "other", author: "D", body: "d", kind: "answer", tree: [] };
     const merged = mergePassageDelta(page(), delta({ passageKey: "other", keyAnswers: [answer], answered: true, shown: 2 }));
     expect(merged.keyAnswers.map((key) => key.id)).toEqual(["k1", "k9", "k3"]);
     expect(merged.answeredPrompts).toEqual(["other"]);
