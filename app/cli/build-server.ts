@@ -6,7 +6,7 @@
  * Code splitting keeps each dynamic `import()` a module of its own (build/server/chunks/): without
  * it esbuild inlines the imported module and hoists its package imports to the top of main.js, so
  * the Redis client (~27 MB of RSS) and the PostgreSQL client were loaded by every process, configured
- * or not (docs/decisions/0014).
+ * or not (docs/decisions/0016).
  */
 import path from "node:path";
 import { build } from "esbuild";

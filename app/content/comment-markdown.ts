@@ -4,7 +4,7 @@
  * HTML by string: raw HTML in a comment is just text, and links keep only http(s), mailto and
  * in-site targets. Runs on the server only: pages get the tree (a comment's `tree`), so marked is not
  * in the browser's JavaScript; the tree's types and the marked-free helpers are in comment-tree.ts
- * (docs/decisions/0005, 0014).
+ * (docs/decisions/0005, 0016).
  */
 import { marked, type Token, type Tokens } from "marked";
 import { inSitePath } from "../utils/safe-path.ts";

@@ -2,7 +2,7 @@
  * A comment body's tree (what app/components/comment-body.tsx renders) and the helpers that need no
  * Markdown parser: limits, @mentions, and the optimistic display of a comment being posted. The
  * parser itself (marked) is in comment-markdown.ts, on the server only: the page gets each comment's
- * tree in its data, so marked stays out of the browser's JavaScript (docs/decisions/0014).
+ * tree in its data, so marked stays out of the browser's JavaScript (docs/decisions/0016).
  */
 
 export const MAX_COMMENT_LENGTH = 10_000;

@@ -1,6 +1,6 @@
 /**
  * What the lesson page sends of its comments: each body parsed into its tree here, on the server, so
- * the browser renders trees and never needs marked (docs/decisions/0014). Only the comments a
+ * the browser renders trees and never needs marked (docs/decisions/0016). Only the comments a
  * response carries are parsed (the open passage's threads, the orphans, the key answers, an edit
  * history), not every comment of the lesson. `mentionable` is the group's members' handles, as the
  * page's own composer knows them.

@@ -1,7 +1,7 @@
 /**
  * Discussion rules shared by the browser and the server: reactions, kinds, filters and the reveal rule
  * of prompt answers. The forms' validation schemas are in discussion-schemas.server.ts, so that zod
- * stays out of the browser's JavaScript (docs/decisions/0014).
+ * stays out of the browser's JavaScript (docs/decisions/0016).
  */
 
 export const REACTIONS = ["agree", "insightful", "confused"] as const;

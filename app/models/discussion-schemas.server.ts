@@ -1,6 +1,6 @@
 /**
  * The discussion forms' validation (zod), on the server only: the browser's composer limits come from
- * discussion-rules.ts and comment-tree.ts's MAX_COMMENT_LENGTH (docs/decisions/0014).
+ * discussion-rules.ts and comment-tree.ts's MAX_COMMENT_LENGTH (docs/decisions/0016).
  */
 import { z } from "zod";
 import { MAX_COMMENT_LENGTH } from "~/content/comment-tree.ts";

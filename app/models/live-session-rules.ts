@@ -2,7 +2,7 @@
  * Live sessions: the form limits (shared by the browser and the server), a session's status, the
  * group's time zone for scheduled times, and where the group is reading ("6 of 9 are past Method").
  * Pure: no database here, so every rule is tested directly. The forms' zod schemas are in
- * live-session-schemas.server.ts, so that zod stays out of the browser (docs/decisions/0014).
+ * live-session-schemas.server.ts, so that zod stays out of the browser (docs/decisions/0016).
  */
 
 export const MAX_QUESTION_LENGTH = 300;

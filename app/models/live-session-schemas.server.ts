@@ -1,4 +1,4 @@
-/** The live-session forms' validation (zod), on the server only (docs/decisions/0014). */
+/** The live-session forms' validation (zod), on the server only (docs/decisions/0016). */
 import { z } from "zod";
 import { commentIdSchema } from "./discussion-schemas.server.ts";
 import { MAX_QUESTION_LENGTH, MAX_SESSION_TITLE_LENGTH } from "./live-session-rules.ts";

@@ -1,5 +1,5 @@
 /**
- * A live change's delta (ADR 14): what one passage's margin shows one viewer now — its threads (when
+ * A live change's delta (ADR 15): what one passage's margin shows one viewer now — its threads (when
  * the page has them), its counts, highlights, "new" markers, whether the viewer answered it, and the
  * key answers pinned on it — read with the page's own rules (loadDiscussion restricted to the passage,
  * then buildLessonView), so the hidden, the concealed and the removed stay exactly as the page shows

@@ -1,7 +1,7 @@
 /**
  * GET /api/groups/:groupId/day/:day/passage?key=<passageKey>|seq=<change>&filter=<filter>&threads=1
  *
- * A live change's delta (ADR 14): one passage's margin as this member's lesson page shows it
+ * A live change's delta (ADR 15): one passage's margin as this member's lesson page shows it
  * (app/models/passage-delta.server.ts). The page fetches it when it hears `discussion:changed`,
  * instead of reloading the whole lesson. Members only, on days open to them; signed out → 401, not a
  * member (or no such group) → 404, a locked day → 403. Pages without scripts never call it.

@@ -192,7 +192,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 
 export default function GroupLessonPage() {
   const loaded = useLoaderData<typeof clientLoader>();
-  // Live changes by others arrive as one passage's delta each, merged over the loaded data (ADR 14).
+  // Live changes by others arrive as one passage's delta each, merged over the loaded data (ADR 15).
   const deltas = useLessonDeltas(loaded as unknown as LessonData & { live: LiveData });
   const data = deltas.data;
   const location = useLocation();

@@ -5,7 +5,7 @@
  * After `quietMs` without a request (following at least one), this collects once; V8 then shrinks
  * the young generation. It costs one collection (tens of milliseconds) per busy-then-quiet period,
  * never under steady load, and needs `--expose-gc` (npm start's flag); without it, it does nothing.
- * See docs/decisions/0014.
+ * See docs/decisions/0016.
  */
 export const IDLE_GC_QUIET_MS = 10_000;
 

@@ -27,7 +27,7 @@ for (const schema of [schemaPaths.sqlite, schemaPaths.postgres]) {
  * The generated clients import the query compiler's WebAssembly as a module holding one 2 MB base64
  * string: Node's module cache then keeps that source and the string for the life of the process
  * (about 4 MB of heap for bytes used once). Read as text instead, they are garbage once compiled
- * (docs/decisions/0014). If a Prisma upgrade changes the generated code, this says so and changes
+ * (docs/decisions/0016). If a Prisma upgrade changes the generated code, this says so and changes
  * nothing: the clients work either way.
  */
 const WASM_IMPORT = /const \{ wasm \} = await import\("(@prisma\/client\/runtime\/[\w.]+\.wasm-base64\.mjs)"\)\n(\s*)return await decodeBase64AsWasm\(wasm\)/;

@@ -1,5 +1,5 @@
 /**
- * "Live session, 100 members, one comment" (issue 14, ADR 14): 100 real socket.io-clients, each a
+ * "Live session, 100 members, one comment" (issue 14, ADR 15): 100 real socket.io-clients, each a
  * different member, in the live room of a lesson that holds 1,000 comments (tests/bench/content.ts,
  * `liveDiscussion`). One member posts a comment through the discussion form; each case waits until
  * every client is done with it, then posts the next:
@@ -9,7 +9,7 @@
  *   lesson page now does (GET /api/groups/:groupId/day/:day/passage?key=…&threads=1, its panel open:
  *   the dearer kind), and must find the new comment in it;
  * - **old path, every client reloads the lesson**: every client then fetches the lesson route's
- *   `.data` (that passage open), as the page did before ADR 14, and must find the comment in it.
+ *   `.data` (that passage open), as the page did before ADR 15, and must find the comment in it.
  *
  * The server's CPU over the window divided by the comments posted is CPU ms/op: per comment,
  * everything included (the POST, the broadcast, each client's follow-up). Latency: from sending the

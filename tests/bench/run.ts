@@ -527,7 +527,7 @@ the same measurement code:
   \`discussion:changed\` payload to it, and \`position:update\` goes through the app's own \`RoomBatcher\`
   with the same window rule (the user id comes from the handshake). Its CPU and RSS are its own process's.
 
-**live session, 100 members, one comment** (\`tests/bench/live-delta-cases.ts\`, issue 14, ADR 14): 100 real
+**live session, 100 members, one comment** (\`tests/bench/live-delta-cases.ts\`, issue 14, ADR 15): 100 real
 socket.io-clients, each a different member, in the live session of a second group on the 300-passage
 lesson, whose discussion is a copy of the 1,000 comments (and reactions) above written by its members. One
 member posts comments through the form one after another (1 unmeasured first); each waits until every
@@ -538,7 +538,7 @@ client has its \`discussion:changed\` and has made its follow-up. Three cases, t
   does (\`GET /api/groups/:groupId/day/:day/passage?key=…&threads=1\`, as if every client had that panel
   open, the dearer kind) and must find the comment in it (20 comments).
 - **(old path: every client reloads the lesson)**: each client then fetches the lesson route's \`.data\`
-  with that passage open, as every page did before ADR 14, and must find the comment in it (3 comments).
+  with that passage open, as every page did before ADR 15, and must find the comment in it (3 comments).
 
 Rate: comments completed per second; latency: from sending the POST to the last client's follow-up (or
 event) done; CPU ms/op: the server's CPU per comment, everything included. The poster's own page is not

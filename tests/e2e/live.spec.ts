@@ -52,7 +52,7 @@ test("presence counts people once, and a comment appears live for the others", a
   await expect(panel(mira)).toContainText("Sam (member) is writing…");
 
   // Sam posts: Mira's open thread shows it without a reload, and Sam's other device catches up too,
-  // each by fetching that passage's delta, not by reloading the lesson's data (ADR 14).
+  // each by fetching that passage's delta, not by reloading the lesson's data (ADR 15).
   const miraLoads = countLoads(mira);
   const samAgainLoads = countLoads(samAgain);
   await panel(sam).getByLabel("Your comment").fill("Posted from one browser, seen in the others.");

@@ -1,5 +1,5 @@
 /**
- * What the group lesson page's browser JavaScript holds (docs/decisions/0014), read from the
+ * What the group lesson page's browser JavaScript holds (docs/decisions/0016), read from the
  * production build (the global setup builds it when stale): the Markdown parser and the forms'
  * validation stay on the server, and the Socket.IO client is a chunk of its own that the live layer
  * loads on demand. Sizes are measured by `npm run bench`, not asserted here.

@@ -1,5 +1,5 @@
 /**
- * Live deltas (ADR 14): a page that hears `discussion:changed` fetches the changed passage's margin
+ * Live deltas (ADR 15): a page that hears `discussion:changed` fetches the changed passage's margin
  * from GET /api/groups/:groupId/day/:day/passage instead of reloading the lesson. What it gets must
  * be what the page itself would show that viewer — the same threads, counts, highlights and "new"
  * markers as the lesson's loader — under every visibility rule: hidden comments, prompt answers

@@ -86,7 +86,7 @@ export function LiveLesson({
 }: {
   data: LessonData;
   live: LiveData;
-  /** Merges a changed passage's delta into the page (ADR 14); without it a change reloads the page's data. */
+  /** Merges a changed passage's delta into the page (ADR 15); without it a change reloads the page's data. */
   deltas?: DeltaSource;
   /** How many reloads in a row could not reach the server (the page keeps its data and retries). */
   reloadFailed?: number;

@@ -1,5 +1,5 @@
 /**
- * Live deltas on the lesson page (ADR 14): a `discussion:changed` makes the page fetch the changed
+ * Live deltas on the lesson page (ADR 15): a `discussion:changed` makes the page fetch the changed
  * passage's margin (GET /api/groups/:groupId/day/:day/passage, app/models/passage-delta.server.ts)
  * and merge it into the data it shows, instead of reloading the lesson. Pure helpers here; the hook
  * that keeps the merged data is `useLessonDeltas`, the one that schedules fetches is `useCatchUp`.

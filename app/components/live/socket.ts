@@ -10,7 +10,7 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  *
  * socket.io-client is imported here on demand, so it is a chunk of its own that only pages with live
  * features fetch, after they hydrate, instead of part of every page's initial JavaScript
- * (docs/decisions/0014).
+ * (docs/decisions/0016).
  */
 export async function connectLive(): Promise<LiveSocket> {
   const { io } = await import("socket.io-client");

@@ -10,7 +10,7 @@
  * again with backoff until one succeeds. While a catch-up load runs, `liveReloadInFlight()` is true:
  * the root layout then keeps its data instead of loading it too (see app/root.tsx).
  *
- * A change on one passage asks for that passage's delta instead (ADR 14, passage-deltas.ts): under
+ * A change on one passage asks for that passage's delta instead (ADR 15, passage-deltas.ts): under
  * the same rules (never over a load in flight, never under a selection; a burst is one round of
  * fetches), and merged into the page without reloading it. A delta that cannot be had (refused,
  * unreachable, a change the server cannot place on a passage) falls back to the full load.

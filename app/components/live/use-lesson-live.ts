@@ -4,7 +4,7 @@
  * joins again after every reconnect: the server answers with who is here, the running live session,
  * and every change after that cursor, read from the database. Changes make the page catch up — the
  * database is the source of truth, events only say "look again": the changed passage's delta when the
- * page has a delta source (ADR 14), else its loader; the cursor moves only when data reflecting it
+ * page has a delta source (ADR 15), else its loader; the cursor moves only when data reflecting it
  * has arrived (a load, or every delta of a join's complete list of missed changes: CatchUpCursor).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -40,7 +40,7 @@ export interface LessonLiveOptions {
   /** The running session as the loader saw it, until the socket says more. */
   session: LiveSessionView | null;
   myVotes: string[];
-  /** Fetches and merges one passage's delta (ADR 14); without it every change reloads the page's data. */
+  /** Fetches and merges one passage's delta (ADR 15); without it every change reloads the page's data. */
   deltas?: DeltaSource;
   /** Each change made by someone else while connected (the page catches up on every change, its own too). */
   onChange?: (change: DiscussionChange) => void;
