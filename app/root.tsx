@@ -16,7 +16,7 @@ import {
 } from "@remix-run/react";
 import stylesUrl from "~/styles/app.css?url";
 import { headerData } from "~/models/notifications.server.ts";
-import { browserOffline, isOfflineResult } from "~/utils/offline.ts";
+import { browserOffline, isOfflineResult } from "~/http/offline.ts";
 import { useNonce } from "~/components/nonce.tsx";
 import { liveReloadInFlight } from "~/components/live/use-catch-up.ts";
 
@@ -28,7 +28,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Marginalia" }];
 
 /**
- * Offline, the header's data is kept as it is (see app/utils/offline.ts). A lesson page catching up
+ * Offline, the header's data is kept as it is (see app/http/offline.ts). A lesson page catching up
  * on a live change loads only its own data: were the header's load to fail (the server restarting),
  * the whole page would turn into an error; the header is refreshed by the next navigation or form.
  */

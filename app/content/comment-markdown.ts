@@ -7,7 +7,7 @@
  * (docs/decisions/0005, 0016).
  */
 import { marked, type Token, type Tokens } from "marked";
-import { inSitePath } from "../utils/safe-path.ts";
+import { inSitePath } from "../http/safe-path.ts";
 import { findMentions, MAX_COMMENT_LENGTH, text, textWithMentions as withMentions, type Block, type Inline } from "./comment-tree.ts";
 
 export { findMentions, MAX_COMMENT_LENGTH, mentionHandle, type Block, type Inline } from "./comment-tree.ts";

@@ -13,8 +13,8 @@ import { getPreferences, savePreferences } from "~/models/progress.server.ts";
 import { changePassword, getUser, updateDisplayName } from "~/models/user.server.ts";
 import { changePasswordSchema, displayNameSchema, PASSWORD_MIN, timeZoneChoices, timeZoneSchema } from "~/models/user-rules.ts";
 import { TimeZoneSelect } from "~/components/time-zone-select.tsx";
-import { requireUser } from "~/utils/auth.server.ts";
-import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
+import { fieldErrors, formValues, readForm } from "~/http/form-data.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Marginalia" }];
 

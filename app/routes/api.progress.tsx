@@ -6,8 +6,8 @@
  */
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { markLessonDone, readBatchSchema, recordReads } from "~/models/progress.server.ts";
-import { requireUser, safeRedirect } from "~/utils/auth.server.ts";
-import { readForm } from "~/utils/forms.ts";
+import { requireUser, safeRedirect } from "~/http/signed-in.server.ts";
+import { readForm } from "~/http/form-data.ts";
 import { courseDayRefusal, findCourseRef } from "~/models/course-access.server.ts";
 
 /** 300 reads of at most ~250 bytes each, with room to spare. */

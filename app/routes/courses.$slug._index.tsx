@@ -7,7 +7,7 @@ import { lessonHref } from "~/models/discussion-links.ts";
 import { lessonGroups } from "~/models/discussion-links.server.ts";
 import { getCourseOutline } from "~/models/course.server.ts";
 import { continueWhereLeftOff, courseDayStatuses, nextDay } from "~/models/progress.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 import { courseOpenThrough } from "~/models/course-access.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.course.title} · Marginalia` : "Marginalia" }];

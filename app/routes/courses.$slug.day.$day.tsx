@@ -13,7 +13,7 @@ import { Reading } from "~/components/reader/reading.tsx";
 import { loadReader, parseDayParam, recordVisit } from "~/models/reader.server.ts";
 import { courseOpenThrough, findCourseRef } from "~/models/course-access.server.ts";
 import { lockedDayMessage } from "~/models/pace.ts";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 import { GroupSwitcher } from "~/components/group-switcher.tsx";
 import { lessonGroups } from "~/models/discussion-links.server.ts";
 

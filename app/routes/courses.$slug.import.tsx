@@ -15,8 +15,8 @@ import { MAX_FILE_BYTES } from "~/content/limits.ts";
 import { describeImport } from "~/models/content-report.ts";
 import { ImportRefused, importContent } from "~/models/content.server.ts";
 import { getCourseOutline } from "~/models/course.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
-import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
+import { overLimit, passRetryAfter } from "~/http/rate-limit-responses.server.ts";
 
 // A refused write says when to retry (Retry-After).
 export const headers = passRetryAfter;

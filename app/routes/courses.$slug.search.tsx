@@ -5,7 +5,7 @@ import { courseOpenThrough } from "~/models/course-access.server.ts";
 import { searchCourse } from "~/models/search.server.ts";
 import { groupLessonHref, groupsForDay, lessonHref } from "~/models/discussion-links.ts";
 import { lessonGroups } from "~/models/discussion-links.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.query ? `“${data.query}” · ` : ""}Search ${data.course.title} · Marginalia` : "Search · Marginalia" },

@@ -11,8 +11,8 @@ import { continueWhereLeftOff, courseDayStatuses, discussionProgress, membersDon
 import { listSessions } from "~/models/live-session.server.ts";
 import { formatSessionTime } from "~/models/live-session-rules.ts";
 import { useGroupLive } from "~/components/live/use-group-live.ts";
-import { requireGroupMember } from "~/utils/group-access.server.ts";
-import { formValues, readForm } from "~/utils/forms.ts";
+import { requireGroupMember } from "~/http/group-member.server.ts";
+import { formValues, readForm } from "~/http/form-data.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} · Marginalia` : "Group · Marginalia" }];
 

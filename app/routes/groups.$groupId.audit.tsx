@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { describeActivity, listAudit } from "~/models/group.server.ts";
-import { requireGroupPermission } from "~/utils/group-access.server.ts";
+import { requireGroupPermission } from "~/http/group-member.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Audit log · ${data.group.name}` : "Audit log" }];
 

@@ -11,7 +11,7 @@ import { PassageHeatmap } from "~/components/progress/passage-heatmap.tsx";
 import { plainText } from "~/content/comment-markdown.ts";
 import { listOpenQuestions } from "~/models/discussion.server.ts";
 import { groupProgressPage, lessonHeatmap } from "~/models/progress.server.ts";
-import { requireGroupPermission } from "~/utils/group-access.server.ts";
+import { requireGroupPermission } from "~/http/group-member.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Progress · ${data.group.name}` : "Progress dashboard" }];
 

@@ -1,7 +1,7 @@
 /** GET: the group's progress grid as CSV (owner and moderators). */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { groupProgressGrid, progressGridCsv } from "~/models/progress.server.ts";
-import { requireGroupPermission } from "~/utils/group-access.server.ts";
+import { requireGroupPermission } from "~/http/group-member.server.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { group } = await requireGroupPermission(context, request, params.groupId, "progress.viewGroup");

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportMarkdown, exportWebAnnotations } from "~/models/export.server.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
-import { requestOrigin, requireGroupPermission } from "~/utils/group-access.server.ts";
+import { requestOrigin, requireGroupPermission } from "~/http/group-member.server.ts";
 
 /** GET ?format=jsonld (W3C Web Annotation) or ?format=md: moderators only. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

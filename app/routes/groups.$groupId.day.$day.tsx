@@ -23,13 +23,13 @@ import { keyAnswerWithTree, threadWithTrees, versionWithTree } from "~/models/co
 import { FILTERS, type DiscussionFilter } from "~/models/discussion-rules.ts";
 import { isDayLocked } from "~/models/pace.ts";
 import { parseDayParam } from "~/models/reader.server.ts";
-import { discussionAction } from "~/utils/discussion-actions.server.ts";
+import { discussionAction } from "~/actions/discussion-forms.server.ts";
 import { myVotes, runningSessionView } from "~/models/live-session.server.ts";
 import { LiveLesson, type LiveData } from "~/components/live/live-lesson.tsx";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 import { useLessonDeltas } from "~/components/live/passage-deltas.ts";
-import { browserOffline, isOfflineResult, loadFailedToReach, serverOrOffline } from "~/utils/offline.ts";
-import { passRetryAfter } from "~/utils/rate-limits.server.ts";
+import { browserOffline, isOfflineResult, loadFailedToReach, serverOrOffline } from "~/http/offline.ts";
+import { passRetryAfter } from "~/http/rate-limit-responses.server.ts";
 
 // A refused write says when to retry (Retry-After).
 export const headers = passRetryAfter;

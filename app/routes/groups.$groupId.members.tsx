@@ -6,9 +6,9 @@ import { can, type GroupAction, type Role } from "~/models/authz.ts";
 import { changeMember, listMembers, type MemberChange } from "~/models/group.server.ts";
 import { inviteEmailSchema, inviteLinkSchema } from "~/models/group-rules.ts";
 import { createInviteLink, inviteByEmail, inviteUrl, listInvites, revokeInvite } from "~/models/invite.server.ts";
-import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
-import { requestOrigin, requireGroupMember, requireGroupPermission, requirePermission } from "~/utils/group-access.server.ts";
-import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
+import { fieldErrors, formValues, readForm } from "~/http/form-data.ts";
+import { requestOrigin, requireGroupMember, requireGroupPermission, requirePermission } from "~/http/group-member.server.ts";
+import { overLimit, passRetryAfter } from "~/http/rate-limit-responses.server.ts";
 
 // A refused write says when to retry (Retry-After).
 export const headers = passRetryAfter;

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { listFlagged } from "~/models/discussion.server.ts";
-import { requireGroupPermission } from "~/utils/group-access.server.ts";
+import { requireGroupPermission } from "~/http/group-member.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Moderation · ${data.group.name}` : "Moderation" }];
 

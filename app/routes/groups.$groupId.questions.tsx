@@ -4,7 +4,7 @@ import { plainText } from "~/content/comment-markdown.ts";
 import { can } from "~/models/authz.ts";
 import { listOpenQuestions } from "~/models/discussion.server.ts";
 import { isDayLocked } from "~/models/pace.ts";
-import { requireGroupPermission } from "~/utils/group-access.server.ts";
+import { requireGroupPermission } from "~/http/group-member.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Open questions · ${data.group.name}` : "Open questions" }];
 

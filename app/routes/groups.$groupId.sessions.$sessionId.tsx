@@ -11,9 +11,9 @@ import { parseCommentMarkdown } from "~/content/comment-markdown.ts";
 import { can } from "~/models/authz.ts";
 import { sessionSummary } from "~/models/live-session.server.ts";
 import { ENDED_FACILITATOR_AWAY, FACILITATOR_AWAY_MS, formatSessionTime } from "~/models/live-session-rules.ts";
-import { requireGroupMember } from "~/utils/group-access.server.ts";
-import { sessionAction } from "~/utils/session-actions.server.ts";
-import { passRetryAfter } from "~/utils/rate-limits.server.ts";
+import { requireGroupMember } from "~/http/group-member.server.ts";
+import { sessionAction } from "~/actions/live-session-forms.server.ts";
+import { passRetryAfter } from "~/http/rate-limit-responses.server.ts";
 
 // A refused write says when to retry (Retry-After).
 export const headers = passRetryAfter;

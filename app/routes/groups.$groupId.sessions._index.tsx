@@ -1,20 +1,20 @@
 /**
  * A group's live sessions: the one running now, the scheduled ones, and the past ones with their
  * summaries. Moderators start a session now or schedule one (in the group's time zone). Every
- * live-session form of the app posts here (see app/utils/session-actions.server.ts).
+ * live-session form of the app posts here (see app/actions/live-session-forms.server.ts).
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
-import { serverOrOffline } from "~/utils/offline.ts";
+import { serverOrOffline } from "~/http/offline.ts";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { composerId, randomSeed } from "~/components/discussion/ids.ts";
 import { can } from "~/models/authz.ts";
 import { listSessions } from "~/models/live-session.server.ts";
 import { formatSessionTime, MAX_QUESTION_LENGTH, MAX_SESSION_TITLE_LENGTH } from "~/models/live-session-rules.ts";
 import { currentDay } from "~/models/pace.ts";
-import { requireGroupMember } from "~/utils/group-access.server.ts";
-import { sessionAction, type SessionActionData } from "~/utils/session-actions.server.ts";
-import { passRetryAfter } from "~/utils/rate-limits.server.ts";
+import { requireGroupMember } from "~/http/group-member.server.ts";
+import { sessionAction, type SessionActionData } from "~/actions/live-session-forms.server.ts";
+import { passRetryAfter } from "~/http/rate-limit-responses.server.ts";
 
 // A refused write says when to retry (Retry-After).
 export const headers = passRetryAfter;

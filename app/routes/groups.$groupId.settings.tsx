@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmitButton } from "~/components/form.tsx";
 import { GroupSettingsFields } from "~/components/group-settings-fields.tsx";
 import { updateGroupSettings } from "~/models/group.server.ts";
-import { requireGroupPermission } from "~/utils/group-access.server.ts";
-import { readForm } from "~/utils/forms.ts";
-import { parseGroupSettings } from "~/utils/group-forms.server.ts";
+import { requireGroupPermission } from "~/http/group-member.server.ts";
+import { readForm } from "~/http/form-data.ts";
+import { parseGroupSettings } from "~/actions/group-settings-form.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Settings · ${data.group.name}` : "Settings" }];
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listMyGroups } from "~/models/group.server.ts";
 import { describePace } from "~/models/pace.ts";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "My groups · Marginalia" }];
 

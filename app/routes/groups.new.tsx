@@ -4,9 +4,9 @@ import { FormError, SubmitButton } from "~/components/form.tsx";
 import { GroupSettingsFields } from "~/components/group-settings-fields.tsx";
 import { listCourses } from "~/models/course.server.ts";
 import { createGroup } from "~/models/group.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
-import { formValues, readForm } from "~/utils/forms.ts";
-import { parseGroupSettings } from "~/utils/group-forms.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
+import { formValues, readForm } from "~/http/form-data.ts";
+import { parseGroupSettings } from "~/actions/group-settings-form.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Start a group · Marginalia" }];
 

@@ -2,8 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormError, SubmitButton } from "~/components/form.tsx";
 import { acceptInvite, inspectInvite } from "~/models/invite.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
-import { readForm } from "~/utils/forms.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
+import { readForm } from "~/http/form-data.ts";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Marginalia" }];
 

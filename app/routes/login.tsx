@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form.tsx";
 import { logIn } from "~/models/user.server.ts";
 import { logInSchema } from "~/models/user-rules.ts";
-import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
-import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
+import { requireAnonymous, signedInRedirect } from "~/http/signed-in.server.ts";
+import { fieldErrors, formValues, readForm } from "~/http/form-data.ts";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Marginalia" }];
 

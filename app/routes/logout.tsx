@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { blankSessionCookie, invalidateSession } from "~/models/session.server.ts";
-import { readForm } from "~/utils/forms.ts";
+import { readForm } from "~/http/form-data.ts";
 
 export async function loader() {
   return redirect("/");

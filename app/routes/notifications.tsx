@@ -3,8 +3,8 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/time.tsx";
 import { z } from "zod";
 import { listNotifications, markNotificationsRead } from "~/models/discussion.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
-import { formValues, readForm } from "~/utils/forms.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
+import { formValues, readForm } from "~/http/form-data.ts";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Marginalia" }];
 

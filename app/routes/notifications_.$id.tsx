@@ -6,7 +6,7 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { groupLessonHref } from "~/models/discussion-links.ts";
 import { openNotification } from "~/models/notifications.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const auth = requireUser(context, request);

@@ -12,8 +12,8 @@ import { getPreferences, memberCourses, memberHistory, nextDay, savePreferences 
 import { GroupSwitcher } from "~/components/group-switcher.tsx";
 import { lessonHref } from "~/models/discussion-links.ts";
 import { lessonGroupsByCourse } from "~/models/discussion-links.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
-import { readForm } from "~/utils/forms.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
+import { readForm } from "~/http/form-data.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your progress · Marginalia" }];
 

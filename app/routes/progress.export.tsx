@@ -1,7 +1,7 @@
 /** GET: the signed-in member's own progress and comments, as a JSON download. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportMemberProgress } from "~/models/progress.server.ts";
-import { requireUser } from "~/utils/auth.server.ts";
+import { requireUser } from "~/http/signed-in.server.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);

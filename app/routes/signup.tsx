@@ -5,9 +5,9 @@ import { DetectedTimeZoneField } from "~/components/time-zone-select.tsx";
 import { savePreferences } from "~/models/progress.server.ts";
 import { createUser } from "~/models/user.server.ts";
 import { PASSWORD_MIN, signUpSchema, timeZoneSchema } from "~/models/user-rules.ts";
-import { requireAnonymous, signedInRedirect } from "~/utils/auth.server.ts";
-import { fieldErrors, formValues, readForm } from "~/utils/forms.ts";
-import { overLimit, passRetryAfter } from "~/utils/rate-limits.server.ts";
+import { requireAnonymous, signedInRedirect } from "~/http/signed-in.server.ts";
+import { fieldErrors, formValues, readForm } from "~/http/form-data.ts";
+import { overLimit, passRetryAfter } from "~/http/rate-limit-responses.server.ts";
 
 // A refused write says when to retry (Retry-After).
 export const headers = passRetryAfter;

@@ -155,7 +155,7 @@ const MEMBERS = (intent: string, fields: () => Fields, ids: Intent["ids"], texts
 });
 
 const INTENTS: Intent[] = [
-  // The lesson page's discussion forms (app/utils/discussion-actions.server.ts).
+  // The lesson page's discussion forms (app/actions/discussion-forms.server.ts).
   DISCUSSION("post", () => W, () => ({ id: newId(), kind: "comment", readingId: passage.readingId, passageKey: passage.key, body: "A fine remark" }), { readingId: () => otherDay.readingId, passageKey: () => otherDay.key, id: () => B.question }, ["body", "quoteExact"]),
   DISCUSSION("reply", () => W, () => ({ id: newId(), parentId: A.question, body: "A fine reply" }), { parentId: () => B.question, id: () => B.reply }, ["body"]),
   DISCUSSION("edit", () => U, () => ({ commentId: A.question, body: "Edited question?" }), { commentId: () => B.question }, ["body"]),
@@ -165,7 +165,7 @@ const INTENTS: Intent[] = [
   DISCUSSION("pin", () => M, () => ({ commentId: A.question, scope: "passage" }), { commentId: () => B.question }),
   DISCUSSION("flag", () => W, () => ({ commentId: A.question, reason: "Off topic here" }), { commentId: () => B.question }, ["reason"]),
   DISCUSSION("moderate", () => M, () => ({ commentId: A.question, action: "hide" }), { commentId: () => B.question }),
-  // Live sessions (app/utils/session-actions.server.ts); the session page posts to the same action.
+  // Live sessions (app/actions/live-session-forms.server.ts); the session page posts to the same action.
   SESSION("start", () => O, () => ({ day: "3", title: "Now" }), { day: () => "99" }, ["title"]),
   SESSION("schedule", () => O, () => ({ day: "2", title: "Soon", when: soon(30) }), { day: () => "99" }, ["title", "when"]),
   SESSION("start-scheduled", () => O, () => ({ sessionId: A.scheduled }), { sessionId: () => B.scheduled }),
@@ -224,9 +224,9 @@ const INTENTS: Intent[] = [
 /** The intents each route's action knows, read from its source. */
 function intentsInSource(): string[] {
   const routes = new URL("../../app/routes/", import.meta.url);
-  const utils = new URL("../../app/utils/", import.meta.url);
+  const actions = new URL("../../app/actions/", import.meta.url);
   const handlerKeys = (file: string) => {
-    const source = readFileSync(new URL(file, utils), "utf8");
+    const source = readFileSync(new URL(file, actions), "utf8");
     const block = /const HANDLERS = \{([\s\S]*?)\n\} satisfies/.exec(source)![1]!;
     return [...block.matchAll(/^ {2}("?)([\w-]+)\1:/gm)].map((match) => match[2]!);
   };
@@ -236,8 +236,8 @@ function intentsInSource(): string[] {
     if (!/export (const|async function|function) action\b/.test(source)) continue;
     const route = file.replace(/\.tsx?$/, "");
     let intents: string[];
-    if (source.includes("discussionAction")) intents = handlerKeys("discussion-actions.server.ts");
-    else if (source.includes("sessionAction")) intents = handlerKeys("session-actions.server.ts");
+    if (source.includes("discussionAction")) intents = handlerKeys("discussion-forms.server.ts");
+    else if (source.includes("sessionAction")) intents = handlerKeys("live-session-forms.server.ts");
     else {
       const enumMatch = /intentSchema = z\.enum\(\[([^\]]*)\]/.exec(source);
       const literals = [...source.matchAll(/intent !== "([\w-]+)"/g)].map((match) => match[1]!);

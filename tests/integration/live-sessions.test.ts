@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { LiveSessionView, PositionChange, PresencePerson } from "~/realtime/events.ts";
-import type { SessionActionData } from "~/utils/session-actions.server.ts";
+import type { SessionActionData } from "~/actions/live-session-forms.server.ts";
 import { createGroupDirectly, readPage, signUp, uniqueLabel, visitor, type Person } from "../support/groups.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { arrivesWithin, collect, connectionOutcome, nextEvent, openSocket, type ClientSocket } from "../support/socket.ts";

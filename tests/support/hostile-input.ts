@@ -1,7 +1,7 @@
 /**
  * Known open-redirect bypasses: each one, given to a browser on our page as a Location or a link,
  * leads (or could lead, after one more decoding) to another host, or runs script. Used by
- * app/utils/safe-path.test.ts and by tests/integration/hostile-input.test.ts, which sends each
+ * app/http/safe-path.test.ts and by tests/integration/hostile-input.test.ts, which sends each
  * through every form that takes a redirectTo.
  */
 export const REDIRECT_BYPASSES = [

@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { DiscussionActionData } from "~/utils/discussion-actions.server.ts";
+import type { DiscussionActionData } from "~/actions/discussion-forms.server.ts";
 import type { CommentView, LessonData } from "./types.ts";
 
 export type { DiscussionActionData };

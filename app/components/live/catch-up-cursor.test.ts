@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CatchUpCursor } from "./catch-up-cursor.ts";
 import { retryDelay } from "./use-catch-up.ts";
-import { loadFailedToReach } from "~/utils/offline.ts";
+import { loadFailedToReach } from "~/http/offline.ts";
 
 const change = (seq: number) => ({ seq, commentId: `c${seq}`, intent: "post", passageKey: "p", actorId: "u", at: "2026-01-01T00:00:00.000Z" });
 

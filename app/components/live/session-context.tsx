@@ -9,7 +9,7 @@ import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState
 import { useAnnounce } from "~/components/reader/announcer.tsx";
 import { passageId } from "~/components/reader/paths.ts";
 import type { LiveSessionView } from "~/realtime/events.ts";
-import type { SessionActionData } from "~/utils/session-actions.server.ts";
+import type { SessionActionData } from "~/actions/live-session-forms.server.ts";
 import { initials } from "./presence-bar.tsx";
 
 export interface SessionActions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect } from "./auth.server.ts";
+import { safeRedirect } from "./signed-in.server.ts";
 import { inSitePath } from "./safe-path.ts";
 import { REDIRECT_BYPASSES } from "../../tests/support/hostile-input.ts";
 

@@ -30,10 +30,10 @@ import {
 import type { Db } from "~/db/client.server.ts";
 import { zonedTimeToUtc } from "~/models/live-session-rules.ts";
 import { questionRefSchema, questionSchema, scheduleSessionSchema, sessionRefSchema, spotlightSchema, startSessionSchema } from "~/models/live-session-schemas.server.ts";
-import { safeRedirect } from "./auth.server.ts";
-import { formValues, readForm } from "./forms.ts";
-import { overLimit } from "./rate-limits.server.ts";
-import { requireGroupMember } from "./group-access.server.ts";
+import { safeRedirect } from "~/http/signed-in.server.ts";
+import { formValues, readForm } from "~/http/form-data.ts";
+import { overLimit } from "~/http/rate-limit-responses.server.ts";
+import { requireGroupMember } from "~/http/group-member.server.ts";
 
 interface Handler<T> {
   schema: z.ZodType<T>;

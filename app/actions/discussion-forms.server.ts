@@ -23,10 +23,10 @@ import type { Db } from "~/db/client.server.ts";
 import { editSchema, flagSchema, newCommentSchema, reactionSchema, replySchema } from "~/models/discussion-schemas.server.ts";
 import { assertDayOpen, findLessonId } from "~/models/group-lesson.server.ts";
 import { membersNotSeeing, recordLessonEvent } from "~/models/lesson-events.server.ts";
-import { formValues, readForm } from "./forms.ts";
-import { requireGroupMember } from "./group-access.server.ts";
-import { safeRedirect } from "./auth.server.ts";
-import { overLimit } from "./rate-limits.server.ts";
+import { formValues, readForm } from "~/http/form-data.ts";
+import { requireGroupMember } from "~/http/group-member.server.ts";
+import { safeRedirect } from "~/http/signed-in.server.ts";
+import { overLimit } from "~/http/rate-limit-responses.server.ts";
 
 interface LessonScope {
   groupId: string;

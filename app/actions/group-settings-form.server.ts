@@ -1,6 +1,6 @@
 import { groupSettingsSchema, type GroupSettings } from "~/models/group-rules.ts";
 import { isValidTimeZone } from "~/models/pace.ts";
-import { fieldErrors, formValues } from "./forms.ts";
+import { fieldErrors, formValues } from "~/http/form-data.ts";
 
 export type SettingsParse = { ok: true; settings: GroupSettings } | { ok: false; errors: Record<string, string>; values: Record<string, string> };
 

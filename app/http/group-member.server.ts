@@ -1,7 +1,7 @@
 import { decide, type GroupAction, type MemberTarget, type Role } from "~/models/authz.ts";
 import { loadGroupForMember } from "~/models/group.server.ts";
 import type { AppContext } from "~/server/context.server.ts";
-import { requireUser } from "./auth.server.ts";
+import { requireUser } from "./signed-in.server.ts";
 
 /**
  * The signed-in member's view of a group. A group the user does not belong to answers 404 exactly
