@@ -16,7 +16,8 @@
  * docs/performance.md is then left alone).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { besidePrevious, parsePreviousRun } from "./previous-run.ts";
 import os from "node:os";
 import path from "node:path";
 import { ensureProductionBuild } from "../support/build.ts";
@@ -428,7 +429,7 @@ the baseline hold up better.
 `;
 }
 
-function performanceDoc(cells: string[][], extras: string[], settings: { durationSeconds: number; warmupSeconds: number; connections: number }): string {
+function performanceDoc(cells: string[][], extras: string[], settings: { durationSeconds: number; warmupSeconds: number; connections: number }, beside: string): string {
   return `# Performance
 
 The latest figures from \`npm run bench\`, which rewrites this file on every full run.
@@ -549,6 +550,10 @@ sampled receivers decode \`positions:update\` and \`presence:delta\`: the others
 bytes, in a wrapper around socket.io-client's decoder, without parsing the JSON. The load generator's own
 CPU during each storm is given under the table.
 
+**Beside the previous run**, at the end, puts each case's CPU ms/op, p99 and ratio to its baseline next to
+the same case's in the file this run replaced (read back from its table, \`tests/bench/previous-run.ts\`):
+the ratios and CPU ms/op are the ones to compare; a case new or renamed in this run has none.
+
 Under the table:
 
 - **Discussion page: queries** are the database queries (Prisma operations, raw queries included) the page's data takes
@@ -599,7 +604,10 @@ ${busyWarning()}
 ## Figures
 
 ${markdownTable(cells)}
-${extras.length ? `\n${extras.map((line) => `- ${line}`).join("\n")}\n` : ""}`;
+${extras.length ? `\n${extras.map((line) => `- ${line}`).join("\n")}\n` : ""}
+## Beside the previous run
+
+${beside}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,7 +771,8 @@ async function main(): Promise<number> {
   if (partial) {
     console.log("bench: a partial run (BENCH_CASES); docs/performance.md not updated.");
   } else {
-    writeFileSync(DOCS_FILE, performanceDoc(cells, lines, { durationSeconds, warmupSeconds, connections }));
+    const previous = parsePreviousRun(existsSync(DOCS_FILE) ? readFileSync(DOCS_FILE, "utf8") : null);
+    writeFileSync(DOCS_FILE, performanceDoc(cells, lines, { durationSeconds, warmupSeconds, connections }, besidePrevious(cells, COLUMNS, previous)));
     console.log(`bench: wrote ${path.relative(rootDir, DOCS_FILE)}`);
   }
   return 0;
