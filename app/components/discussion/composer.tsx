@@ -11,7 +11,7 @@ import { composerId, randomCommentId } from "./ids.ts";
 import { useMentionCombobox } from "./mention-combobox.tsx";
 import { unknownMentions } from "./mentions.ts";
 import { useQuoteHighlight } from "./quote-highlight.ts";
-import { sentenceRanges } from "./word-snap.ts";
+import { useSelectionTools } from "./selection-on-demand.tsx";
 
 type Mode = "post" | "reply" | "edit";
 
@@ -373,9 +373,12 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   // The words quoted stay marked in the text while the comment is written.
   useQuoteHighlight(quote);
   const passageText = target.mode === "post" ? findPassageText(data.readings, target.passageKey) : undefined;
+  // The sentences to quote by keyboard: with scripts only, found by the selection code (loaded on demand).
+  const selectionTools = useSelectionTools();
+  const sentenceRanges = selectionTools?.sentenceRanges;
   const sentences = useMemo(
-    () => (passageText === undefined ? undefined : sentenceRanges(passageText).map((range) => ({ ...range, text: passageText.slice(range.start, range.end) }))),
-    [passageText],
+    () => (passageText === undefined || !sentenceRanges ? undefined : sentenceRanges(passageText).map((range) => ({ ...range, text: passageText.slice(range.start, range.end) }))),
+    [passageText, sentenceRanges],
   );
   const quoteSentence = (sentence: { start: number; end: number; text: string } | null) => {
     if (target.mode !== "post") return;
