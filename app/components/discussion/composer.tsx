@@ -9,7 +9,7 @@ import { handledResults, useDiscussion, type DiscussionActionData, type DraftQuo
 import { clearDraft, browserStorage, draftKey, loadDraft, markUnsent, saveDraft, type DraftTarget } from "./drafts.ts";
 import { composerId, randomCommentId } from "./ids.ts";
 import { useMentionCombobox } from "./mention-combobox.tsx";
-import { unknownMentions } from "./mentions.ts";
+import { unknownMentions } from "./unknown-mentions.ts";
 import { useQuoteHighlight } from "./quote-highlight.ts";
 import { useSelectionTools } from "./selection-on-demand.tsx";
 
