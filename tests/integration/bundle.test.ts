@@ -30,7 +30,8 @@ describe("the lesson page's initial JavaScript", () => {
   });
 
   it("loads what the page as sent does not show only on demand", () => {
-    // The live listeners, the shortcuts' dialog and j/k, the selection code, the @ picker's behaviour.
+    // The live listeners, the shortcuts' dialog and j/k, the selection code, the @ picker's behaviour,
+    // the reading tracker's work and the composer's drafts (docs/decisions/0016).
     const moved = [
       "app/components/live/lesson-live-attach.ts",
       "app/components/reader/keyboard-dialog.tsx",
@@ -39,6 +40,8 @@ describe("the lesson page's initial JavaScript", () => {
       "app/components/discussion/word-snap.ts",
       "app/components/discussion/mention-picker.tsx",
       "app/components/discussion/mentions.ts",
+      "app/components/progress/read-tracking.ts",
+      "app/components/discussion/drafts.ts",
     ];
     for (const module of moved) expect(modules).not.toContain(module);
     const onDemand = onDemandModules(scripts);
