@@ -5,7 +5,7 @@
  * loads on demand. Sizes are measured by `npm run bench`, not asserted here.
  */
 import { describe, expect, it } from "vitest";
-import { LESSON_ROUTE, onDemandPackages, routeScripts } from "../support/bundle.ts";
+import { LESSON_ROUTE, onDemandModules, onDemandPackages, routeScripts } from "../support/bundle.ts";
 
 describe("the lesson page's initial JavaScript", () => {
   const scripts = routeScripts(LESSON_ROUTE);
@@ -27,5 +27,24 @@ describe("the lesson page's initial JavaScript", () => {
   it("loads the Socket.IO client only on demand", () => {
     for (const name of ["socket.io-client", "engine.io-client", "socket.io-parser"]) expect(scripts.packages).not.toContain(name);
     expect(onDemandPackages(scripts)).toContain("socket.io-client");
+  });
+
+  it("loads what the page as sent does not show only on demand", () => {
+    // The live listeners, the shortcuts' dialog and j/k, the selection code, the @ picker's behaviour,
+    // the reading tracker's work and the composer's drafts (docs/decisions/0016).
+    const moved = [
+      "app/components/live/lesson-live-attach.ts",
+      "app/components/reader/keyboard-dialog.tsx",
+      "app/components/discussion/selection-button.tsx",
+      "app/components/discussion/selection.ts",
+      "app/components/discussion/word-snap.ts",
+      "app/components/discussion/mention-picker.tsx",
+      "app/components/discussion/mentions.ts",
+      "app/components/progress/read-tracking.ts",
+      "app/components/discussion/drafts.ts",
+    ];
+    for (const module of moved) expect(modules).not.toContain(module);
+    const onDemand = onDemandModules(scripts);
+    for (const module of moved) expect(onDemand).toContain(module);
   });
 });

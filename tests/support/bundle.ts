@@ -108,6 +108,11 @@ export function routeScripts(route: string = LESSON_ROUTE): RouteScripts {
 
 /** The packages in the chunks a page loads on demand (what `onDemand` holds). */
 export function onDemandPackages(scripts: RouteScripts): string[] {
+  return [...new Set(onDemandModules(scripts).flatMap((module) => packageOf(module) ?? []))].sort();
+}
+
+/** The modules in the chunks a page loads on demand (what `onDemand` holds, and what those import). */
+export function onDemandModules(scripts: RouteScripts): string[] {
   const chunks = readChunks();
   const found = new Set<string>();
   const seen = new Set<string>();
@@ -116,10 +121,7 @@ export function onDemandPackages(scripts: RouteScripts): string[] {
     seen.add(url);
     const chunk = chunks.get(url);
     if (!chunk) return;
-    for (const module of Object.keys(chunk.modules)) {
-      const name = packageOf(module);
-      if (name) found.add(name);
-    }
+    for (const module of Object.keys(chunk.modules)) found.add(module);
     for (const name of chunk.imports) visit(`/${name}`);
   };
   for (const url of scripts.onDemand) visit(url);

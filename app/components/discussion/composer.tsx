@@ -6,12 +6,16 @@ import { CommentBody } from "~/components/comment-body.tsx";
 import { useAnnounce } from "~/components/reader/announcer.tsx";
 import { draftBlocks, MAX_COMMENT_LENGTH } from "~/content/comment-tree.ts";
 import { handledResults, useDiscussion, type DiscussionActionData, type DraftQuote } from "./context.tsx";
-import { clearDraft, browserStorage, draftKey, loadDraft, markUnsent, saveDraft, type DraftTarget } from "./drafts.ts";
+import { draftKey, type DraftTarget } from "./draft-key.ts";
+
+/** The drafts' code (drafts.ts, through drafts-on-demand.ts): loaded on demand once a composer is there, one promise for all, so calls run in order. */
+let draftsModule: Promise<typeof import("./drafts-on-demand.ts")> | null = null;
+const drafts = () => (draftsModule ??= import("./drafts-on-demand.ts"));
 import { composerId, randomCommentId } from "./ids.ts";
 import { useMentionCombobox } from "./mention-combobox.tsx";
-import { unknownMentions } from "./mentions.ts";
+import { unknownMentions } from "./unknown-mentions.ts";
 import { useQuoteHighlight } from "./quote-highlight.ts";
-import { sentenceRanges } from "./word-snap.ts";
+import { useSelectionTools } from "./selection-on-demand.tsx";
 
 type Mode = "post" | "reply" | "edit";
 
@@ -323,14 +327,21 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   const original = target.mode === "edit" ? target.body : "";
   useEffect(() => {
     if (!hydrated) return;
-    const draft = loadDraft(browserStorage(), key);
-    if (draft && draft.body !== original) {
-      setBody((current) => (current === original ? draft.body : current));
-      if (draft.kind) setKind(draft.kind);
-      setKept(true);
-    }
-    // A quote the composer was opened with wins over the one kept; else the kept one comes back.
-    if (draft?.quote && target.mode === "post" && !(draftQuote?.passageKey === target.passageKey)) setDraftQuote(draft.quote);
+    let current = true;
+    void drafts().then(({ browserStorage, loadDraft }) => {
+      if (!current) return;
+      const draft = loadDraft(browserStorage(), key);
+      if (draft && draft.body !== original) {
+        setBody((now) => (now === original ? draft.body : now));
+        if (draft.kind) setKind(draft.kind);
+        setKept(true);
+      }
+      // A quote the composer was opened with wins over the one kept; else the kept one comes back.
+      if (draft?.quote && target.mode === "post" && !(draftQuote?.passageKey === target.passageKey)) setDraftQuote(draft.quote);
+    });
+    return () => {
+      current = false;
+    };
     // Only on opening (and once the scripts run).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hydrated, key]);
@@ -338,23 +349,28 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   const keep = (next: { body?: string; kind?: string }) => {
     const nextBody = next.body ?? body;
     const changed = nextBody.trim() !== "" && nextBody !== original;
-    if (changed) saveDraft(browserStorage(), key, { body: nextBody, kind: next.kind ?? kind, quote });
-    else clearDraft(browserStorage(), key);
+    const nextKind = next.kind ?? kind;
+    void drafts().then(({ browserStorage, clearDraft, saveDraft }) => {
+      if (changed) saveDraft(browserStorage(), key, { body: nextBody, kind: nextKind, quote });
+      else clearDraft(browserStorage(), key);
+    });
     setKept(changed);
   };
   useEffect(() => {
-    if (kept && target.mode === "post") saveDraft(browserStorage(), key, { body, kind, quote });
+    if (kept && target.mode === "post") void drafts().then(({ browserStorage, saveDraft }) => saveDraft(browserStorage(), key, { body, kind, quote }));
     // The quote changed (picked anew or removed) while a draft is kept.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [quote?.start, quote?.end]);
   // Unsent text here: leaving the page asks first.
   const unsent = body.trim() !== "" && body !== original;
   useEffect(() => {
-    markUnsent(key, unsent);
-    return () => markUnsent(key, false);
+    // Only text typed with scripts can be unsent (the drafts' code is loaded for it).
+    if (!unsent) return;
+    void drafts().then(({ markUnsent }) => markUnsent(key, true));
+    return () => void drafts().then(({ markUnsent }) => markUnsent(key, false));
   }, [key, unsent]);
   const discard = () => {
-    clearDraft(browserStorage(), key);
+    void drafts().then(({ browserStorage, clearDraft }) => clearDraft(browserStorage(), key));
     setKept(false);
     setBody(original);
     if (target.mode === "post") setDraftQuote(null);
@@ -373,9 +389,12 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
   // The words quoted stay marked in the text while the comment is written.
   useQuoteHighlight(quote);
   const passageText = target.mode === "post" ? findPassageText(data.readings, target.passageKey) : undefined;
+  // The sentences to quote by keyboard: with scripts only, found by the selection code (loaded on demand).
+  const selectionTools = useSelectionTools();
+  const sentenceRanges = selectionTools?.sentenceRanges;
   const sentences = useMemo(
-    () => (passageText === undefined ? undefined : sentenceRanges(passageText).map((range) => ({ ...range, text: passageText.slice(range.start, range.end) }))),
-    [passageText],
+    () => (passageText === undefined || !sentenceRanges ? undefined : sentenceRanges(passageText).map((range) => ({ ...range, text: passageText.slice(range.start, range.end) }))),
+    [passageText, sentenceRanges],
   );
   const quoteSentence = (sentence: { start: number; end: number; text: string } | null) => {
     if (target.mode !== "post") return;
@@ -389,7 +408,7 @@ export function LiveComposer({ target, onDone, onCancel }: { target: ComposerTar
     if (result.ok) {
       setId(randomCommentId());
       setError(null);
-      clearDraft(browserStorage(), key);
+      void drafts().then(({ browserStorage, clearDraft }) => clearDraft(browserStorage(), key));
       setKept(false);
       if (target.mode === "post") {
         setBody("");

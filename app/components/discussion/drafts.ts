@@ -6,7 +6,9 @@
  * only mean nothing is kept: the composer works as before.
  */
 
-export const DRAFT_PREFIX = "marginalia:draft:v1:";
+import { DRAFT_PREFIX } from "./draft-key.ts";
+
+export { DRAFT_PREFIX, draftKey, type DraftScope, type DraftTarget } from "./draft-key.ts";
 export const DRAFT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface DraftQuoteValue {
@@ -24,20 +26,9 @@ export interface Draft {
   savedAt: number;
 }
 
-export type DraftTarget = { mode: "post"; passageKey: string } | { mode: "reply"; parentId: string } | { mode: "edit"; commentId: string };
-
-export interface DraftScope {
-  userId: string;
-  groupId: string;
-  day: number;
-}
 
 type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem" | "key" | "length">;
 
-export function draftKey(scope: DraftScope, target: DraftTarget): string {
-  const id = target.mode === "post" ? `post:${target.passageKey}` : target.mode === "reply" ? `reply:${target.parentId}` : `edit:${target.commentId}`;
-  return `${DRAFT_PREFIX}${encodeURIComponent(scope.userId)}:${encodeURIComponent(scope.groupId)}:${scope.day}:${id}`;
-}
 
 /** The browser's localStorage, or null where there is none or it may not be used. */
 export function browserStorage(): StorageLike | null {

@@ -13,8 +13,8 @@ import { EarlierVersion, PassageMargin, toggleId } from "./margin.tsx";
 import { useMarginLayout } from "./margin-layout.ts";
 import { PositionMarkers, SpotlightContext, SpotlightControl } from "~/components/live/session-context.tsx";
 import { LessonPresence } from "~/components/live/live-lesson.tsx";
-import { SelectionButton } from "./selection-button.tsx";
-import { readSelection, type PassageSelection } from "./selection.ts";
+import { loadSelectionTools, useSelectionTools } from "./selection-on-demand.tsx";
+import type { PassageSelection } from "./selection.ts";
 import { DiscussionNotes, DiscussionToolbar, KeyAnswers } from "./toolbar.tsx";
 import { EARLIER_VERSION, focusFor, indexThreads, type CommentView, type LessonData, type Located } from "./types.ts";
 
@@ -266,6 +266,8 @@ export function LessonDiscussion({ data, progressBar, end }: { data: LessonData;
 
   // Selecting words: the floating button, and the `c` shortcut.
   const selection = useRef<PassageSelection | null>(null);
+  // "Comment on selection" and reading the selected words: code loaded once the page has hydrated.
+  const selectionTools = useSelectionTools();
   const commentOn = useCallback(
     (chosen: PassageSelection) => {
       const found = passages.get(chosen.passageKey);
@@ -298,7 +300,8 @@ export function LessonDiscussion({ data, progressBar, end }: { data: LessonData;
     {
       key: "c",
       does: "Comment on the selected words (or on the current passage)",
-      run: () => {
+      run: async () => {
+        const { readSelection } = await loadSelectionTools();
         const chosen = readSelection(textOf) ?? selection.current;
         if (chosen) return commentOn(chosen);
         const active = document.activeElement;
@@ -382,7 +385,7 @@ export function LessonDiscussion({ data, progressBar, end }: { data: LessonData;
           {end}
           <DayNav courseSlug={data.course.slug} previous={data.previous} next={data.next} />
         </article>
-        {hydrated ? <SelectionButton textOf={textOf} onComment={commentOn} latest={selection} enabled={hydrated} /> : null}
+        {hydrated && selectionTools ? <selectionTools.SelectionButton textOf={textOf} onComment={commentOn} latest={selection} enabled={hydrated} /> : null}
       </LiveProvider>
     </DiscussionContext.Provider>
   );

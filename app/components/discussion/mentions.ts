@@ -3,7 +3,7 @@
  * picking one does to the text, and which handles written name nobody (the server ignores those, so
  * the composer says so before posting).
  */
-import { findMentions } from "~/content/comment-tree.ts";
+export { unknownMentions } from "./unknown-mentions.ts";
 
 export interface Member {
   id: string;
@@ -48,9 +48,4 @@ export function insertMention(text: string, start: number, caret: number, handle
   const inserted = `@${handle}${after === "" ? " " : ""}`;
   const next = text.slice(0, start) + inserted + after;
   return { text: next, caret: start + inserted.length + (/^\s/.test(after) ? 1 : 0) };
-}
-
-/** The @handles in `body` that match no member, as written (lower-case), in order. */
-export function unknownMentions(body: string, mentionable: ReadonlySet<string>): string[] {
-  return findMentions(body).filter((handle) => !mentionable.has(handle));
 }

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { rangeInPassage } from "./selection.ts";
+import { loadSelectionTools } from "./selection-on-demand.tsx";
 
 const NAME = "marginalia-draft-quote";
 
@@ -29,15 +29,23 @@ export function useQuoteHighlight(quote: { passageKey: string; start: number; en
     const root = document.querySelector<HTMLElement>(`[data-passage-text="${CSS.escape(passageKey)}"]`);
     if (!root) return;
     const api = registry();
+    // The range is found by the selection code (its own chunk, loaded by then in practice).
+    let rangeInPassage: ((root: Element, start: number, end: number) => Range | null) | null = null;
+    let cancelled = false;
     const draw = () => {
-      const range = rangeInPassage(root, start, end);
+      const range = rangeInPassage?.(root, start, end);
       if (api && range) api.highlights.set(NAME, new api.Highlight(range));
     };
     root.dataset.quoting = "";
-    draw();
+    void loadSelectionTools().then((tools) => {
+      if (cancelled) return;
+      rangeInPassage = tools.rangeInPassage;
+      draw();
+    });
     const observer = new MutationObserver(draw);
     observer.observe(root, { childList: true, subtree: true, characterData: true });
     return () => {
+      cancelled = true;
       observer.disconnect();
       delete root.dataset.quoting;
       api?.highlights.delete(NAME);

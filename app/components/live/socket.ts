@@ -20,19 +20,25 @@ export async function connectLive(): Promise<LiveSocket> {
   return socket;
 }
 
+type Attach = (socket: LiveSocket) => () => void;
+
 /**
  * An effect's body for a live connection: connects, hands the socket to `attach` (which sets up its
  * listeners and returns their cleanup), and returns the effect's cleanup, which disconnects — also
- * when the page is left before socket.io-client has loaded. `onUnavailable` is told when the client
- * library could not be loaded (offline, or a newer deployment replaced the files).
+ * when the page is left before socket.io-client has loaded. `attach` may be a promise of it (its code
+ * loaded on demand too): both load side by side, and the socket connects once both have, so no event
+ * comes before its listener. `onUnavailable` is told when the code could not be loaded (offline, or a
+ * newer deployment replaced the files).
  */
-export function withLiveSocket(attach: (socket: LiveSocket) => () => void, onUnavailable?: () => void): () => void {
+export function withLiveSocket(attach: Attach | Promise<Attach>, onUnavailable?: () => void): () => void {
   let detach: (() => void) | null = null;
   let cancelled = false;
-  connectLive().then(
-    (socket) => {
+  Promise.all([attach, import("socket.io-client")]).then(
+    async ([attachNow]) => {
+      if (cancelled) return;
+      const socket = await connectLive();
       if (cancelled) socket.disconnect();
-      else detach = attach(socket);
+      else detach = attachNow(socket);
     },
     (error: unknown) => {
       if (cancelled) return;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useHydrated } from "./use-hydrated.ts";
 
 const SHORTCUTS: [key: string, does: string][] = [
@@ -13,46 +13,9 @@ function isTyping(target: EventTarget | null) {
   return target.isContentEditable || target.matches("input, textarea, select");
 }
 
-function passages() {
-  return [...document.querySelectorAll<HTMLElement>("[data-passage]")];
-}
-
-/** The passage the member is on: the focused one, else the one in the address, else -1. */
-function currentIndex(all: HTMLElement[]) {
-  const active = document.activeElement;
-  const focused = active?.closest(".passage-heading-block")?.querySelector("[data-passage]") ?? active?.closest("[data-passage]");
-  if (focused) return all.indexOf(focused as HTMLElement);
-  const id = decodeURIComponent(location.hash.slice(1));
-  return id ? all.findIndex((element) => element.id === id) : -1;
-}
-
-function isFullyVisible(element: HTMLElement) {
-  const box = element.getBoundingClientRect();
-  return box.top >= 0 && box.bottom <= window.innerHeight;
-}
-
-/** Moves focus (and the address) to the next or previous passage. */
-function movePassage(step: 1 | -1) {
-  const all = passages();
-  if (all.length === 0) return;
-  const current = currentIndex(all);
-  let index: number;
-  if (current === -1) {
-    // Nowhere yet: start from the first passage on screen.
-    const onScreen = all.findIndex((element) => element.getBoundingClientRect().bottom > 0);
-    index = onScreen === -1 ? all.length - 1 : onScreen;
-  } else {
-    index = Math.min(all.length - 1, Math.max(0, current + step));
-  }
-  const target = all[index]!;
-  target.focus({ preventScroll: true });
-  if (!isFullyVisible(target)) {
-    const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    target.scrollIntoView({ block: "start", behavior: reduce ? "auto" : "smooth" });
-  }
-  // replaceState keeps the router's state and adds no history entry per keystroke.
-  history.replaceState(history.state, "", `#${target.id}`);
-}
+/** What the shortcuts do, and the dialog listing them: a chunk of its own (docs/decisions/0016). */
+const loadShortcuts = () => import("./keyboard-dialog.tsx");
+type ShortcutsModule = Awaited<ReturnType<typeof loadShortcuts>>;
 
 /** A page's own shortcut: listed in the dialog after the reader's, run on its key. */
 export interface ExtraShortcut {
@@ -64,6 +27,9 @@ export interface ExtraShortcut {
 /**
  * j/k between passages, ? for the list of shortcuts, and a button that opens that list too. A page
  * may add shortcuts of its own (`extra`); they follow the same rules (not while typing, not in the dialog).
+ *
+ * Only the keys and the button are here: what they do (keyboard-dialog.tsx) loads once the page has
+ * hydrated. A key pressed or the button clicked before it has loaded acts once it has.
  */
 export function KeyboardShortcuts({ extra = [] }: { extra?: readonly ExtraShortcut[] }) {
   const hydrated = useHydrated();
@@ -71,14 +37,35 @@ export function KeyboardShortcuts({ extra = [] }: { extra?: readonly ExtraShortc
   const returnFocus = useRef<Element | null>(null);
   const extraRef = useRef(extra);
   extraRef.current = extra;
+  const [loaded, setLoaded] = useState<ShortcutsModule | null>(null);
+  // The list was asked for before its code had loaded: it opens as soon as the dialog is there.
+  const [wantOpen, setWantOpen] = useState(false);
   const shortcuts: [key: string, does: string][] = [...SHORTCUTS.slice(0, 2), ...extra.map((shortcut): [string, string] => [shortcut.key, shortcut.does]), ...SHORTCUTS.slice(2)];
+
+  useEffect(() => {
+    let current = true;
+    loadShortcuts().then(
+      (module) => current && setLoaded(module),
+      (error: unknown) => console.warn("keyboard shortcuts are unavailable: could not load their code", error),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
 
   const open = useCallback(() => {
     const element = dialog.current;
-    if (!element || element.open) return;
+    if (!element) return setWantOpen(true);
+    if (element.open) return;
     returnFocus.current = document.activeElement;
     element.showModal();
   }, []);
+
+  useEffect(() => {
+    if (!wantOpen || !loaded) return;
+    setWantOpen(false);
+    open();
+  }, [wantOpen, loaded, open]);
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
@@ -86,7 +73,8 @@ export function KeyboardShortcuts({ extra = [] }: { extra?: readonly ExtraShortc
       if (isTyping(event.target) || dialog.current?.open) return;
       if (event.key === "j" || event.key === "k") {
         event.preventDefault();
-        movePassage(event.key === "j" ? 1 : -1);
+        const step = event.key === "j" ? 1 : -1;
+        void loadShortcuts().then((module) => module.movePassage(step));
       } else if (event.key === "?") {
         event.preventDefault();
         open();
@@ -117,31 +105,7 @@ export function KeyboardShortcuts({ extra = [] }: { extra?: readonly ExtraShortc
           </button>
         </p>
       ) : null}
-      <dialog
-        ref={dialog}
-        className="shortcuts-dialog"
-        aria-labelledby="shortcuts-title"
-        onClose={onClose}
-        // The dialog has no padding of its own, so only a click on the backdrop lands on it.
-        onClick={(event) => {
-          if (event.target === event.currentTarget) event.currentTarget.close();
-        }}
-      >
-        <div className="shortcuts-dialog-body">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-          <ul className="shortcut-list">
-            {shortcuts.map(([key, does]) => (
-              <li key={key}>
-                <kbd>{key}</kbd> <span>{does}</span>
-              </li>
-            ))}
-          </ul>
-          <p className="muted">Tab and Shift+Tab reach every link and button.</p>
-          <button type="button" onClick={() => dialog.current?.close()}>
-            Close
-          </button>
-        </div>
-      </dialog>
+      {loaded ? <loaded.ShortcutsDialog dialog={dialog} shortcuts={shortcuts} onClose={onClose} /> : null}
     </>
   );
 }
