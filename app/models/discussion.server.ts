@@ -87,13 +87,9 @@ export async function loadDiscussion(
   const { groupId, lessonId, viewer } = input;
   const moderator = can(viewer.role, "discussion.moderate");
   const scope = input.passageKey === undefined ? { groupId, lessonId } : { groupId, lessonId, passageKey: input.passageKey };
-  const [comments, reactionCounts, myReactions, members, visit, ownAnswers] = await Promise.all([
+  const [comments, reactionCounts, myReactions, members, visit, ownAnswers, flagCounts, editCounts] = await Promise.all([
     // Authors' names come from the members list below: an include here would send one id per comment.
-    db.comment.findMany({
-      where: scope,
-      orderBy: { createdAt: "asc" },
-      include: { _count: { select: { flags: { where: { resolvedAt: null } }, edits: true } } },
-    }),
+    db.comment.findMany({ where: scope, orderBy: { createdAt: "asc" } }),
     db.reaction.groupBy({ by: ["commentId", "kind"], where: { comment: scope }, _count: { _all: true } }),
     db.reaction.findMany({ where: { userId: viewer.userId, comment: scope }, select: { commentId: true, kind: true } }),
     db.membership.findMany({ where: { groupId }, select: { user: { select: { id: true, displayName: true } } } }),
@@ -103,7 +99,13 @@ export async function loadDiscussion(
     input.passageKey === undefined || moderator
       ? Promise.resolve([])
       : db.comment.findMany({ where: { groupId, lessonId, kind: "answer", parentId: null, authorId: viewer.userId, deletedAt: null }, select: { id: true, rootId: true, parentId: true, kind: true, authorId: true, readingId: true, passageKey: true, originalPassageKey: true, pinnedAt: true, deletedAt: true } }),
+    // Open flags and edits, which only moderators see: counted over these comments only (a relation
+    // `_count` would group the whole Flag and CommentEdit tables, every group's, on each read).
+    moderator ? db.flag.groupBy({ by: ["commentId"], where: { resolvedAt: null, comment: scope }, _count: { _all: true } }) : Promise.resolve([]),
+    moderator ? db.commentEdit.groupBy({ by: ["commentId"], where: { comment: scope }, _count: { _all: true } }) : Promise.resolve([]),
   ]);
+  const flagsOf = new Map(flagCounts.map((row) => [row.commentId, row._count._all]));
+  const editsOf = new Map(editCounts.map((row) => [row.commentId, row._count._all]));
   const names = new Map(members.map((member) => [member.user.id, member.user.displayName]));
   // People who wrote here and have since left the group: one lookup of just them.
   const departed = [...new Set(comments.map((comment) => comment.authorId))].filter((id) => !names.has(id));
@@ -145,8 +147,8 @@ export async function loadDiscussion(
       pinned: comment.pinnedAt ? { scope: comment.pinScope ?? "passage" } : null,
       isNew: lastVisit !== null && comment.createdAt > lastVisit && comment.authorId !== viewer.userId,
       mine: comment.authorId === viewer.userId,
-      flags: moderator ? comment._count.flags : 0,
-      editCount: moderator ? comment._count.edits : 0,
+      flags: flagsOf.get(comment.id) ?? 0,
+      editCount: editsOf.get(comment.id) ?? 0,
       replies: [],
       passageKey: comment.passageKey,
       quote: comment.quoteExact !== null && comment.quoteStart !== null && comment.quoteEnd !== null ? { exact: comment.quoteExact, start: comment.quoteStart, end: comment.quoteEnd } : null,
