@@ -47,11 +47,11 @@ export function DayStatusList({
         <li key={day.day} data-available={day.title !== null} data-day={day.day} data-status={day.status}>
           {day.title && day.status !== "locked" ? (
             <Link to={dayHref(day.day)}>
-              <span className="day-number">Day {day.day}:</span> {day.title}
+              <span className="day-number">Day {day.day}: </span>{day.title}
             </Link>
           ) : (
             <>
-              <span className="day-number">Day {day.day}:</span> {day.title ?? <span className="muted">not published yet</span>}
+              <span className="day-number">Day {day.day}: </span>{day.title ?? <span className="muted">not published yet</span>}
             </>
           )}{" "}
           {day.title ? (
