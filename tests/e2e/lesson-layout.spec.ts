@@ -116,7 +116,8 @@ test("without JavaScript: at 1440 px an open thread sits in the margin and no pa
   const panel = plain.getByRole("region", { name: new RegExp(`^Comments on “${second}`) });
   await expect(panel.getByRole("article")).toHaveCount(2);
   await expect(panel.getByLabel("Your comment").last()).toBeVisible();
-  expect(await passageTops(plain), "no passage moved when the thread opened").toEqual(before);
+  // The page is a new load: measured once all of it has arrived.
+  await expect.poll(() => passageTops(plain), { message: "no passage moved when the thread opened" }).toEqual(before);
 
   // In the margin: right of the text, its top at its passage's, and taller than the passage (so it
   // would have pushed the text down if it were in the text's flow).
@@ -126,10 +127,11 @@ test("without JavaScript: at 1440 px an open thread sits in the margin and no pa
   expect(panelBox.x + panelBox.width).toBeLessThanOrEqual(1440);
   expect(Math.abs(panelBox.y - passageBox.y)).toBeLessThan(48);
   expect(panelBox.height).toBeGreaterThan(passageBox.height + 40);
-  // Closing it (the same link) leaves the text where it was too.
+  // Closing it (the same link: a new page load) leaves the text where it was too, once that page is here.
   await link.click();
+  await expect(plain).not.toHaveURL(/\?open=/);
   await expect(panel).toBeHidden();
-  expect(await passageTops(plain)).toEqual(before);
+  await expect.poll(() => passageTops(plain), { message: "no passage moved when the thread closed" }).toEqual(before);
 
   // A phone without scripts: the thread opens in the flow, below its passage, within the screen.
   await plain.setViewportSize({ width: 375, height: 812 });
